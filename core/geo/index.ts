@@ -1,0 +1,4 @@
+export { distanceKm } from './distance.js';
+export type { LatLon } from './distance.js';
+export { createPlaceIndex, normalizePlaceName } from './place-index.js';
+export type { Place, PlaceIndex, PlaceMatch, PlaceMatchKind, PlaceResolver } from './place-index.js';
