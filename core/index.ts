@@ -1,0 +1,22 @@
+/**
+ * The shared core: domain, flows and ports. It knows no messenger, no web
+ * framework and no ORM; adapters in `bots/` and repositories in `prisma/`
+ * plug into the ports declared here.
+ */
+export * from './messages.js';
+export * from './errors.js';
+export type * from './store.js';
+export type { Person, Profile, ChannelAddress } from './people/person.js';
+export { DEFAULT_ACTIVITIES, type Region, type Activity } from './regions/region.js';
+export type { IncomingEvent, Input, Prompt, Choice, InputKind, TurnResult, Attachment } from './conversation/types.js';
+export type { ConversationState } from './conversation/state.js';
+export type { ConversationServices, LocaleInfo, PlaceLookup, Flow, FlowContext, Transition } from './conversation/flow.js';
+export { ConversationEngine } from './conversation/engine.js';
+export { commandFromText, type CommandTable, type Command } from './conversation/commands.js';
+export { pickLocale } from './conversation/locale.js';
+export { createConversationEngine } from './assistant.js';
+export { renderMessage, type Translate } from './i18n/render.js';
+export * from './geo/index.js';
+export * from './validation/index.js';
+export { ensureDefaultRegion } from './regions/default-region.js';
+export { AdminService, ROLES, apiKeyHash } from './admin/admin-service.js';

@@ -1,0 +1,18 @@
+import { DomainError, ErrorCode } from '../errors.js';
+import type { Repositories } from '../store.js';
+
+/**
+ * Everything stored about a person, as they may request it (GDPR Art. 15/20):
+ * the profile, how they can be reached, and their consents.
+ */
+export async function exportPersonData(repos: Repositories, personId: string) {
+  const person = await repos.people.findById(personId);
+  if (!person) throw new DomainError(ErrorCode.PersonNotFound);
+  const [identities, consents] = await Promise.all([repos.identities.listForPerson(personId), repos.consents.listForPerson(personId)]);
+  return {
+    exportedAt: new Date().toISOString(),
+    profile: person,
+    channels: identities.map(({ channel, address, preferred, createdAt, unreachableSince }) => ({ channel, address, preferred, createdAt, unreachableSince })),
+    consents: consents.map(({ kind, noticeVersion, locale, givenAt, withdrawnAt }) => ({ kind, noticeVersion, locale, givenAt, withdrawnAt })),
+  };
+}
