@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import { createConversationEngine, ensureDefaultRegion, type ConversationEngine, type ConversationServices, type Store } from '../core/index.js';
+import { webChatRouter } from '../bots/web/index.js';
+import { prismaStore } from '../prisma/store.js';
+import { ConfigError, type Config } from './config.js';
+import type { Database } from './database.js';
+import { createTranslations, type Translations } from './i18n.js';
+import type { Logger } from './logger.js';
+import { placeLookup } from './places/place-lookup.js';
+import { createHttpApp } from './server.js';
+
+export interface App {
+  http: Express;
+  engine: ConversationEngine;
+  store: Store;
+  translations: Translations;
+}
+
+/**
+ * The composition root: builds the whole service for one configuration and
+ * an open database. Everything is wired by hand here, nowhere else.
+ */
+export async function composeApp(config: Config, db: Database, log: Logger): Promise<App> {
+  const translations = await createTranslations(config.defaultLocale);
+  if (!translations.locales.some((l) => l.code === config.defaultLocale)) {
+    throw new ConfigError(`DEFAULT_LOCALE must be one of ${translations.locales.map((l) => l.code).join(', ')} (got "${config.defaultLocale}").`);
+  }
+  const store = prismaStore(db.prisma);
+  await ensureDefaultRegion(store, { name: config.region.name, controllerName: config.region.controller, contactEmail: config.region.contact });
+
+  const services: ConversationServices = {
+    places: await placeLookup(),
+    locales: translations.locales,
+    defaultLocale: config.defaultLocale,
+    render: (locale, message) => translations.render(locale, message),
+    now: () => new Date(),
+    newId: () => randomUUID(),
+  };
+  const engine = createConversationEngine(store, services);
+
+  const http = createHttpApp({ trustProxy: config.trustProxy, log, ready: () => db.ping() });
+  http.use(
+    webChatRouter({
+      engine,
+      renderer: translations,
+      defaultLocale: config.defaultLocale,
+      secureCookies: config.secureCookies,
+      log: log.child({ channel: 'web' }),
+    }),
+  );
+  return { http, engine, store, translations };
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** Thrown when the environment is wrong; the message names the variable and says what is expected. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(1, 'must be at least 1').max(65535, 'must be at most 65535').default(3000),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a PostgreSQL URL like postgresql://user:password@host:5432/helferruf (leave it unset to use the embedded database)')
+    .optional(),
+  DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  PUBLIC_URL: z.url({ error: 'must be the address people open, like https://helferruf.example.org' }).optional(),
+  DEFAULT_LOCALE: z.string().regex(/^[a-z]{2,3}$/, 'must be a language code like de').default('de'),
+  REGION_NAME: z.string().min(1, 'must not be empty').default('Helferruf'),
+  PRIVACY_CONTROLLER: z.string().min(1, 'must not be empty').optional(),
+  PRIVACY_CONTACT: z.email({ error: 'must be an e-mail address' }).optional(),
+  TRUST_PROXY: flag.default(false),
+  SECURE_COOKIES: flag.optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  publicUrl: string;
+  defaultLocale: string;
+  region: { name: string; controller: string | undefined; contact: string | undefined };
+  trustProxy: boolean;
+  secureCookies: boolean;
+}
+
+/**
+ * Reads the configuration once, at start-up. Every variable is documented in
+ * `.env.example`; a wrong value stops start-up with a sentence that names it.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'configuration');
+      const got = present[name] !== undefined ? ` (got "${present[name]}")` : '';
+      return `${name} ${issue.message}${got}.`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join(' ')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: e.DATA_DIR },
+    logLevel: e.LOG_LEVEL,
+    publicUrl,
+    defaultLocale: e.DEFAULT_LOCALE,
+    region: { name: e.REGION_NAME, controller: e.PRIVACY_CONTROLLER, contact: e.PRIVACY_CONTACT },
+    trustProxy: e.TRUST_PROXY,
+    secureCookies: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
+  };
+}

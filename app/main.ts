@@ -1,0 +1,74 @@
+import { DataDirLockedError } from './data-dir-lock.js';
+import { ConfigError, loadConfig } from './config.js';
+import { composeApp } from './compose.js';
+import { openDatabase } from './database.js';
+import { createLogger } from './logger.js';
+import { packageVersion } from './version.js';
+
+/** Starts the service: configuration, database (migrated), then every channel. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  log.info({ version: packageVersion(), node: process.version, database: config.database.kind }, 'starting Helferruf');
+
+  let db;
+  try {
+    db = await openDatabase(config.database, { migrate: true, log });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      log.fatal({ code: 'DATA_DIR_LOCKED' }, error.message);
+      console.error(error.message);
+      process.exit(3);
+    }
+    log.fatal({ err: error }, 'the database could not be opened');
+    process.exit(1);
+  }
+
+  let app;
+  try {
+    app = await composeApp(config, db, log);
+  } catch (error) {
+    if (error instanceof ConfigError) console.error(error.message);
+    log.fatal({ err: error }, 'start-up failed');
+    await db.close();
+    process.exit(2);
+  }
+
+  const server = app.http.listen(config.port, config.host);
+  server.on('listening', () => {
+    const local = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
+    log.info({ url: local, publicUrl: config.publicUrl }, `Helferruf is running. Open the web chat at ${local}`);
+  });
+  server.on('error', async (error: NodeJS.ErrnoException) => {
+    const message =
+      error.code === 'EADDRINUSE' ? `PORT ${config.port} is already in use on ${config.host}; set PORT to a free port.` : `The web server could not start: ${error.message}`;
+    log.fatal({ code: error.code }, message);
+    console.error(message);
+    await db.close();
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    server.close();
+    server.closeAllConnections();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,1 @@
+export { webChatRouter, WEB_CHANNEL, type WebChatOptions } from './web-chat.js';

@@ -1,0 +1,108 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { commandFromText, DomainError, pickLocale, StoreUnavailableError, type IncomingEvent, type Input, type TurnResult } from '../../core/index.js';
+import { publicDir } from './public-dir.js';
+import { direction, uiStrings, webView, type Renderer } from './web-view.js';
+import { webAddress } from './web-session.js';
+
+export const WEB_CHANNEL = 'web';
+
+export interface WebChatLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface WebChatOptions {
+  engine: { handle(event: IncomingEvent): Promise<TurnResult> };
+  renderer: Renderer;
+  defaultLocale: string;
+  secureCookies: boolean;
+  log: WebChatLog;
+}
+
+const token = z.string().min(1).max(64);
+const inputSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string().max(4000), token: token.optional() }),
+  z.object({ type: z.literal('choice'), token, values: z.array(z.string().max(64)).max(50) }),
+  z.object({ type: z.literal('location'), lat: z.number(), lon: z.number(), token: token.optional() }),
+  z.object({ type: z.literal('command'), command: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/i) }),
+]);
+const eventSchema = z.object({
+  eventId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  input: inputSchema,
+  region: z.string().max(64).optional(),
+});
+
+/**
+ * The web chat: a plain page and a small JSON API. It is the project's fourth
+ * channel, and the place accept links from e-mail and SMS will open.
+ */
+export function webChatRouter(options: WebChatOptions): Router {
+  const router = express.Router();
+  const { renderer, log } = options;
+
+  const localeOf = (req: Request) => pickLocale(req.get('x-locale') ?? req.get('accept-language'), renderer.locales, options.defaultLocale);
+
+  const turn = async (req: Request, res: Response, input: Input, eventId: string, region?: string) => {
+    const address = webAddress(req, res, options.secureCookies);
+    const hint = req.get('x-locale') ?? req.get('accept-language');
+    const result = await options.engine.handle({
+      channel: WEB_CHANNEL,
+      address,
+      eventId,
+      input,
+      ...(hint ? { localeHint: hint } : {}),
+      ...(region ? { regionHint: region } : {}),
+    });
+    res.set('Cache-Control', 'no-store').json(webView(renderer, result));
+  };
+
+  router.get('/api/web/turn', async (req, res, next) => {
+    try {
+      const region = typeof req.query.region === 'string' ? req.query.region.slice(0, 64) : undefined;
+      await turn(req, res, { type: 'open' }, 'open', region);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post('/api/web/events', express.json({ limit: '32kb' }), async (req, res, next) => {
+    try {
+      const parsed = eventSchema.safeParse(req.body);
+      if (!parsed.success) return sendError(res, 400, 'INVALID_INPUT', localeOf(req));
+      let input: Input = parsed.data.input as Input;
+      if (input.type === 'text') {
+        const command = commandFromText(input.text, '/');
+        if (command) input = { type: 'command', ...command };
+      }
+      await turn(req, res, input, parsed.data.eventId, parsed.data.region);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.use(express.static(publicDir(), { index: 'index.html', maxAge: '1h' }));
+
+  // The channel's one error boundary: a translated sentence for the person, the details for the operator.
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const locale = localeOf(req);
+    if ((error as { type?: string }).type === 'entity.parse.failed') return sendError(res, 400, 'INVALID_INPUT', locale);
+    if (error instanceof DomainError) return sendError(res, 409, error.code, locale);
+    if (error instanceof StoreUnavailableError) {
+      log.warn({ err: { message: error.message }, path: req.path }, 'database unavailable during a web chat turn');
+      return sendError(res, 503, 'SERVICE_UNAVAILABLE', locale);
+    }
+    log.error({ err: error, path: req.path, method: req.method }, 'unexpected error in the web chat');
+    return sendError(res, 500, 'UNEXPECTED', locale);
+  });
+
+  function sendError(res: Response, status: number, code: string, locale: string) {
+    res
+      .status(status)
+      .set('Cache-Control', 'no-store')
+      .json({ error: { code, message: renderer.render(locale, { key: `errors:${code}` }) }, locale, dir: direction(renderer, locale), ui: uiStrings(renderer, locale) });
+  }
+
+  return router;
+}
