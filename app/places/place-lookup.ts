@@ -11,12 +11,14 @@ export function placeLookup(): Promise<PlaceLookup> {
 
 export function lookupOver(places: Place[]): PlaceLookup {
   const index = createPlaceIndex(places);
+  const withPostcode = places.filter((p) => p.postcode);
   return {
     search: (query, limit) => index.search(query, limit),
     nearest(lat, lon) {
       let best: Place | undefined;
       let bestKm = Infinity;
-      for (const place of places) {
+      // Towns have postcodes; districts and hamlets in the data do not. People name their town.
+      for (const place of withPostcode.length ? withPostcode : places) {
         const km = distanceKm({ lat, lon }, place);
         if (km < bestKm) {
           bestKm = km;
