@@ -13,7 +13,7 @@ const flag = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const schema = z.object({
-  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(1, 'must be at least 1').max(65535, 'must be at most 65535').default(3000),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must not be negative').max(65535, 'must be at most 65535').default(3000),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   DATABASE_URL: z
     .string()

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { DataDirLockedError } from './data-dir-lock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { composeApp } from './compose.js';
@@ -45,7 +46,9 @@ async function main(): Promise<void> {
 
   const server = app.http.listen(config.port, config.host);
   server.on('listening', () => {
-    const local = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
+    // PORT=0 picks a free port: say which one.
+    const port = (server.address() as AddressInfo).port;
+    const local = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
     log.info({ url: local, publicUrl: config.publicUrl }, `Helferruf is running. Open the web chat at ${local}`);
   });
   server.on('error', async (error: NodeJS.ErrnoException) => {
