@@ -27,12 +27,28 @@ function repositories(db: Db): Repositories {
   };
 }
 
-/** Prisma error codes and driver errors that mean "the database is not reachable right now". */
-function isUnavailable(error: unknown): boolean {
+/** Driver-adapter error kinds that mean the connection, not the statement, failed. */
+const UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+
+/**
+ * Whether an error means "the database is not reachable right now" (retrying
+ * later can succeed), as opposed to a bug or a constraint. Prisma wraps driver
+ * errors; the SQLSTATE or socket error sits in `meta.driverAdapterError.cause`.
+ */
+export function isUnavailable(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientInitializationError) return true;
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return ['P1001', 'P1002', 'P1017', 'P2024'].includes(error.code);
-  const code = (error as { code?: string; cause?: { code?: string } })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', '08003'].includes(code ?? '');
+  const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string; severity?: string } } }; cause?: { code?: string } };
+  if (error instanceof Prisma.PrismaClientKnownRequestError && ['P1001', 'P1002', 'P1017', 'P2024'].includes(error.code)) return true;
+  const cause = e.meta?.driverAdapterError?.cause;
+  if (cause) {
+    if (cause.kind && UNREACHABLE_KINDS.has(cause.kind)) return true;
+    const state = cause.originalCode ?? cause.code ?? '';
+    // Class 08: connection exception; 57P01-03: shutdown or not yet accepting; 53300: too many connections;
+    // FATAL: the server refused the session itself (e.g. the database does not accept connections).
+    if (/^08|^57P0[1-3]$|^53300$/.test(state) || cause.severity === 'FATAL') return true;
+  }
+  const code = e.code ?? e.cause?.code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code) || /^08|^57P0[1-3]$/.test(code);
 }
 
 /** The core's {@link Store} on a Prisma client (PostgreSQL or PGlite). */

@@ -1,0 +1,61 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresDatabase } from './support/databases.js';
+import { openDatabase, type Database } from '../app/database.js';
+import { createLogger } from '../app/logger.js';
+import { text } from './support/locale-text.js';
+import { startApp, type RunningApp } from './support/test-app.js';
+import { WebChatClient } from './support/web-chat-client.js';
+
+describe.skipIf(!process.env.DATABASE_URL)('a database that is briefly gone', () => {
+  let database: Database;
+  let service: RunningApp;
+  let drop: () => Promise<void>;
+  let name: string;
+  const admin = () => new pg.Client({ connectionString: process.env.DATABASE_URL });
+
+  async function setAvailable(available: boolean) {
+    const client = admin();
+    await client.connect();
+    await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${available}`);
+    if (!available) await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+    await client.end();
+  }
+
+  beforeAll(async () => {
+    const created = await createPostgresDatabase();
+    drop = created.drop;
+    name = new URL(created.url).pathname.slice(1);
+    database = await openDatabase({ kind: 'postgres', url: created.url }, { migrate: true, log: createLogger('silent') });
+    service = await startApp(database);
+  });
+  afterAll(async () => {
+    await setAvailable(true).catch(() => undefined);
+    await service?.close();
+    await database?.close().catch(() => undefined);
+    await drop?.();
+  });
+
+  it('gets a translated "try again" and loses nothing; the same answer sent again is applied once', async () => {
+    const chat = new WebChatClient(service.url);
+    await chat.open();
+    await chat.tap('en');
+    await chat.tap('agree');
+    const token = chat.view.prompt!.token;
+
+    await setAvailable(false);
+    const failed = await chat.send({ type: 'text', text: 'Jonas', token }, 'retry-event-1');
+    expect(chat.status).toBe(503);
+    expect(failed.error).toEqual({ code: 'SERVICE_UNAVAILABLE', message: text('en', 'errors:SERVICE_UNAVAILABLE') });
+    expect((await fetch(`${service.url}/readyz`)).status).toBe(503);
+    expect(service.logs.join('')).not.toContain('Jonas');
+
+    await setAvailable(true);
+    await chat.send({ type: 'text', text: 'Jonas', token }, 'retry-event-1');
+    expect(chat.status).toBe(200);
+    expect(chat.question).toBe(text('en', 'registration:ask.lastName'));
+    const again = await chat.send({ type: 'text', text: 'Jonas', token }, 'retry-event-1');
+    expect(again.messages.map((m) => m.text)).toEqual([text('en', 'conversation:duplicate')]);
+    expect(chat.question).toBe(text('en', 'registration:ask.lastName'));
+  });
+});
