@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { AdminService, DomainError, ensureDefaultRegion, ROLES } from '../core/index.js';
 import { prismaStore } from '../prisma/store.js';
 import { ConfigError, loadConfig } from './config.js';
+import { loadEnvFile } from './env-file.js';
 import { DataDirLockedError } from './data-dir-lock.js';
 import { openDatabase, type Database } from './database.js';
 import { createLogger } from './logger.js';
@@ -69,6 +70,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(`helferruf ${packageVersion()} (node ${process.version})`);
     return 0;
   }
+  loadEnvFile();
   const config = loadConfig();
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const db: Database = await openDatabase(config.database, { migrate: group !== 'migrations', log });

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { DataDirLockedError } from './data-dir-lock.js';
 import { ConfigError, loadConfig } from './config.js';
+import { loadEnvFile } from './env-file.js';
 import { composeApp } from './compose.js';
 import { openDatabase } from './database.js';
 import { createLogger } from './logger.js';
@@ -10,6 +11,7 @@ import { packageVersion } from './version.js';
 async function main(): Promise<void> {
   let config;
   try {
+    loadEnvFile();
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
