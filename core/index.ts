@@ -15,7 +15,7 @@ export { ConversationEngine } from './conversation/engine.js';
 export { commandFromText, type CommandTable, type Command } from './conversation/commands.js';
 export { pickLocale } from './conversation/locale.js';
 export { createConversationEngine } from './assistant.js';
-export { renderMessage, type Translate } from './i18n/render.js';
+export { renderMessage, isRightToLeft, isolate, type Translate } from './i18n/render.js';
 export * from './geo/index.js';
 export * from './validation/index.js';
 export { ensureDefaultRegion } from './regions/default-region.js';

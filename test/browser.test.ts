@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { AxeResults, Result } from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolate } from '../core/index.js';
 import { backends, type TestDatabase } from './support/databases.js';
 import { startApp, type RunningApp } from './support/test-app.js';
 
@@ -40,9 +41,12 @@ function template(lang: string, key: string): string {
   return node;
 }
 
-/** A text with its parameters filled in. */
+/** A text with its parameters filled in; text written by people is isolated in right-to-left languages, numbers are not. */
 function t(lang: string, key: string, params: Record<string, string | number> = {}): string {
-  return template(lang, key).replace(/\{\{(\w+)\}\}/g, (all, name: string) => (name in params ? String(params[name]) : all));
+  return template(lang, key).replace(/\{\{(\w+)\}\}/g, (all, name: string) => {
+    const value = params[name];
+    return value === undefined ? all : typeof value === 'string' ? isolate(lang, value) : String(value);
+  });
 }
 
 /** A text as a pattern; parameters not given match anything. */
@@ -74,7 +78,7 @@ interface PageNode {
 interface PageGlobals {
   document: {
     activeElement: PageNode | null;
-    documentElement: { lang: string; dir: string };
+    documentElement: { lang: string; dir: string; scrollWidth: number; clientWidth: number };
     getElementById(id: string): PageNode | null;
     querySelectorAll(selector: string): Iterable<PageNode>;
   };
@@ -172,6 +176,15 @@ async function typeAndEnter(page: Page, value: string): Promise<void> {
   expect(now.id, `typing needs the answer field focused, not ${describeFocus(now)}`).toBe('text');
   await page.keyboard.type(value);
   await page.keyboard.press('Enter');
+}
+
+/** Nothing sticks out sideways (in right-to-left layouts a misplaced element widens the page). */
+async function expectNoSidewaysScrolling(page: Page): Promise<void> {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => {
+    const root = (globalThis as unknown as PageGlobals).document.documentElement;
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth };
+  });
+  expect(scrollWidth, 'the page is wider than the window').toBeLessThanOrEqual(clientWidth);
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -375,6 +388,7 @@ describe.skipIf(!AVAILABLE && !REQUIRED)('web chat in a browser, keyboard only',
           await page.keyboard.press('Space');
           const ticked = await page.$$eval('#choices input[type=checkbox]:checked', (boxes) => boxes.map((b) => (b as unknown as PageNode).value ?? ''));
           expect(ticked).toEqual([firstActivity.value, second.value, third.value]);
+          await expectNoSidewaysScrolling(page);
           await screenshot(page, `${lang}-activities`);
           await expectAccessible(page, 'at the activities (checkboxes)', audits);
           await tabTo(page, byId('done'), 'the Done button');
@@ -418,13 +432,14 @@ describe.skipIf(!AVAILABLE && !REQUIRED)('web chat in a browser, keyboard only',
           }
 
           // Summary: everything entered, "confirm" first.
-          const summary = await waitForQuestion(page, pattern(lang, 'registration:summary.text', { firstName: run.firstName, lastName: run.lastName, email: run.email, phone: run.phoneShown, radius, hours }));
+          const summary = await waitForQuestion(page, pattern(lang, 'registration:summary.text', { firstName: run.firstName, lastName: run.lastName, email: run.email, phone: run.phoneShown, radius: Number(radius), hours: Number(hours) }));
           expect(summary).toContain(`${run.postcode} ${run.placeName}`);
           expect(summary).toContain(firstActivity.label);
           expect(summary).toContain(second.label);
           expect(summary).toContain(third.label);
           expect(summary).toContain(run.skills ?? t(lang, 'registration:summary.none'));
           await expectFocusOnFirstControl(page, (f) => f.value === 'confirm' && f.label === t(lang, 'registration:summary.confirm'));
+          await expectNoSidewaysScrolling(page);
           await screenshot(page, `${lang}-summary`);
           await expectAccessible(page, 'at the summary', audits);
           await page.keyboard.press('Enter');

@@ -7,6 +7,26 @@ export interface RenderOptions {
   timeZone?: string;
 }
 
+const RIGHT_TO_LEFT = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'ckb', 'yi', 'dv']);
+
+export function isRightToLeft(locale: string): boolean {
+  return RIGHT_TO_LEFT.has(locale.split('-')[0]!);
+}
+
+/**
+ * Wraps text written by people (names, e-mail addresses, phone numbers) in
+ * Unicode isolates inside right-to-left sentences, so that "+49 170 …" does
+ * not come out as "… 170 49+".
+ */
+export function isolate(locale: string, text: string): string {
+  if (!isRightToLeft(locale) || !text) return text;
+  // A phone number has no strong characters, so a first-strong isolate would take the sentence's
+  // direction again; text without right-to-left letters is isolated left to right.
+  return `${RTL_LETTER.test(text) ? '\u2068' : '\u2066'}${text}\u2069`;
+}
+
+const RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+
 /**
  * Renders a message in the recipient's language: nested messages and lists
  * recursively, numbers, dates and language names with `Intl`. `count` stays
@@ -21,7 +41,7 @@ export function renderMessage(translate: Translate, locale: string, message: Msg
 }
 
 function renderParam(translate: Translate, locale: string, value: ParamValue, options: RenderOptions): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return isolate(locale, value);
   if (typeof value === 'number') return new Intl.NumberFormat(locale).format(value);
   if (value instanceof Date) {
     return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(options.timeZone ? { timeZone: options.timeZone } : {}) }).format(value);

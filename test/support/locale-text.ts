@@ -1,4 +1,5 @@
 import { loadResources } from '../../app/i18n.js';
+import { isolate } from '../../core/index.js';
 
 const resources = loadResources();
 
@@ -12,7 +13,8 @@ export function text(locale: string, key: string, params: Record<string, string>
   let value: unknown = resources[locale]?.[ns];
   for (const part of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
   if (typeof value !== 'string') throw new Error(`No text ${locale}/${key}`);
-  return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => params[name] ?? `{{${name}}}`);
+  // Values written by people are isolated in right-to-left text, as the renderer does.
+  return value.replace(/\{\{(\w+)\}\}/g, (_, name: string) => (params[name] !== undefined ? isolate(locale, params[name]) : `{{${name}}}`));
 }
 
 /** The text before its first placeholder: enough to recognise a message with parameters. */
