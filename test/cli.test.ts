@@ -13,7 +13,8 @@ function admin(...args: string[]) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe('the operator CLI (npm run admin)', () => {
+// Each call starts Node, PGlite and Prisma (about 2 s here, more while other tests run): give the tests room.
+describe('the operator CLI (npm run admin)', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     requireBuild();
     // A person registers through the running service; then the service stops and the CLI takes over the data directory.
