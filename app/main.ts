@@ -3,6 +3,7 @@ import { DataDirLockedError } from './data-dir-lock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadEnvFile } from './env-file.js';
 import { composeApp } from './compose.js';
+import { housekeeping } from '../core/index.js';
 import { openDatabase } from './database.js';
 import { createLogger } from './logger.js';
 import { packageVersion } from './version.js';
@@ -62,10 +63,24 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
+  // Forget abandoned drafts and old event ids: hourly, on every instance (it is idempotent).
+  const tidy = async () => {
+    try {
+      const result = await housekeeping(app.store, new Date());
+      if (result.draftsForgotten || result.eventsPruned) log.info(result, 'housekeeping');
+    } catch (error) {
+      log.warn({ err: { message: (error as Error).message } }, 'housekeeping failed; trying again in an hour');
+    }
+  };
+  const housekeepingTimer = setInterval(() => void tidy(), 3600_000);
+  housekeepingTimer.unref();
+  setTimeout(() => void tidy(), 60_000).unref();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(housekeepingTimer);
     log.info({ signal }, 'stopping');
     server.close();
     server.closeAllConnections();

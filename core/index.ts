@@ -20,3 +20,4 @@ export * from './geo/index.js';
 export * from './validation/index.js';
 export { ensureDefaultRegion } from './regions/default-region.js';
 export { AdminService, ROLES, apiKeyHash } from './admin/admin-service.js';
+export { housekeeping, DRAFT_RETENTION_DAYS, EVENT_RETENTION_DAYS } from './conversation/housekeeping.js';

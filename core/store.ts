@@ -23,6 +23,8 @@ export interface ConversationRepository {
   update(channel: string, address: string, expectedVersion: number, patch: { locale: string | null; state: ConversationState }): Promise<boolean>;
   /** Removes drafts (which may hold personal data) of every conversation of a person. */
   resetAll(addresses: { channel: string; address: string }[], state: ConversationState): Promise<void>;
+  /** Deletes conversations untouched since `before` that still hold a draft; returns how many. */
+  deleteDraftsIdleSince(before: Date): Promise<number>;
 }
 
 export interface ProcessedEventRepository {

@@ -1,3 +1,4 @@
+import { Prisma } from '../generated/client.js';
 import type { ConversationRepository, ConversationState, StoredConversation } from '../../core/index.js';
 import type { Db } from './db.js';
 
@@ -21,6 +22,13 @@ export function conversationRepository(db: Db): ConversationRepository {
         data: { locale: patch.locale, state: patch.state as never, version: { increment: 1 } },
       });
       return count === 1;
+    },
+    async deleteDraftsIdleSince(before) {
+      // Only states holding a draft: the JSON key `data` is present and not null.
+      const { count } = await db.conversation.deleteMany({
+        where: { updatedAt: { lt: before }, NOT: { state: { path: ['data'], equals: Prisma.AnyNull } } },
+      });
+      return count;
     },
     async resetAll(addresses, state) {
       for (const { channel, address } of addresses) {
