@@ -15,6 +15,7 @@ export const ErrorCode = {
   AmbiguousPerson: 'AMBIGUOUS_PERSON',
   ApiKeyNotFound: 'API_KEY_NOT_FOUND',
   InvalidInput: 'INVALID_INPUT',
+  NotFound: 'NOT_FOUND',
   ConversationBusy: 'CONVERSATION_BUSY',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   Unexpected: 'UNEXPECTED',

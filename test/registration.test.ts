@@ -289,6 +289,9 @@ describe.each(backends)('registration in the web chat on $name', (backend) => {
     const raw = await fetch(`${service.url}/api/web/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-locale': 'fr' }, body: '{"eventId": ' });
     expect(raw.status).toBe(400);
     expect(((await raw.json()) as { error: { message: string } }).error.message).toBe(text('fr', 'errors:INVALID_INPUT'));
+    const lost = await fetch(`${service.url}/api/web/nowhere`, { headers: { 'x-locale': 'tr' } });
+    expect(lost.status).toBe(404);
+    expect(((await lost.json()) as { error: { message: string } }).error.message).toBe(text('tr', 'errors:NOT_FOUND'));
     const wrong = await chat.send({ type: 'teleport' });
     expect(chat.status).toBe(400);
     expect(wrong.error?.message).toBe(text('en', 'errors:INVALID_INPUT'));

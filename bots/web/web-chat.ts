@@ -83,6 +83,7 @@ export function webChatRouter(options: WebChatOptions): Router {
   });
 
   router.use(express.static(publicDir(), { index: 'index.html', maxAge: '1h' }));
+  router.use('/api/web', (req, res) => sendError(res, 404, 'NOT_FOUND', localeOf(req)));
 
   // The channel's one error boundary: a translated sentence for the person, the details for the operator.
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
