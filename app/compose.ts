@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
-import { createConversationEngine, ensureDefaultRegion, type ConversationEngine, type ConversationServices, type Store } from '../core/index.js';
-import { webChatRouter } from '../bots/web/index.js';
+import { createConversationEngine, ensureDefaultRegion, type ConversationEngine, type ConversationServices, type MessengerPort, type Store } from '../core/index.js';
+import { WEB_CHANNEL, WebMessenger, webChatRouter } from '../bots/web/index.js';
 import { prismaStore } from '../prisma/store.js';
+import { webInboxStore } from '../prisma/repositories/sent-message-repository.js';
 import { ConfigError, type Config } from './config.js';
 import type { Database } from './database.js';
 import { createTranslations, type Translations } from './i18n.js';
@@ -12,6 +13,8 @@ import { createHttpApp } from './server.js';
 
 export interface App {
   http: Express;
+  /** Every channel's messenger, for messages the service sends on its own. */
+  messengers: Map<string, MessengerPort>;
   engine: ConversationEngine;
   store: Store;
   translations: Translations;
@@ -39,9 +42,13 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
   };
   const engine = createConversationEngine(store, services);
 
+  const inbox = webInboxStore(db.prisma, WEB_CHANNEL);
+  const messengers = new Map<string, MessengerPort>([[WEB_CHANNEL, new WebMessenger(inbox, translations, WEB_CHANNEL)]]);
+
   const http = createHttpApp({ trustProxy: config.trustProxy, log, ready: () => db.ping() });
   http.use(
     webChatRouter({
+      inbox,
       engine,
       renderer: translations,
       defaultLocale: config.defaultLocale,
@@ -49,5 +56,5 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       log: log.child({ channel: 'web' }),
     }),
   );
-  return { http, engine, store, translations };
+  return { http, messengers, engine, store, translations };
 }

@@ -21,3 +21,4 @@ export * from './validation/index.js';
 export { ensureDefaultRegion } from './regions/default-region.js';
 export { AdminService, ROLES, apiKeyHash } from './admin/admin-service.js';
 export { housekeeping, DRAFT_RETENTION_DAYS, EVENT_RETENTION_DAYS } from './conversation/housekeeping.js';
+export { DeliveryError, type ChannelCapabilities, type DeliveryFailure, type MessageRef, type MessengerPort } from './messaging/messenger.js';

@@ -158,6 +158,11 @@ export interface ApiKeyRepository {
   revoke(id: string, at: Date): Promise<ApiKey | null>;
 }
 
+export interface SentMessageRepository {
+  /** Forgets every message sent to these addresses (they may hold personal data). */
+  deleteForAddresses(addresses: { channel: string; address: string }[]): Promise<number>;
+}
+
 export interface Repositories {
   conversations: ConversationRepository;
   events: ProcessedEventRepository;
@@ -169,6 +174,7 @@ export interface Repositories {
   organisations: OrganisationRepository;
   roles: RoleRepository;
   apiKeys: ApiKeyRepository;
+  sentMessages: SentMessageRepository;
 }
 
 /** The repositories plus a unit of work: everything inside `transaction` commits or nothing does. */

@@ -11,6 +11,7 @@ import { regionRepository } from './repositories/region-repository.js';
 import { organisationRepository } from './repositories/organisation-repository.js';
 import { roleRepository } from './repositories/role-repository.js';
 import { apiKeyRepository } from './repositories/api-key-repository.js';
+import { sentMessageRepository } from './repositories/sent-message-repository.js';
 
 function repositories(db: Db): Repositories {
   return {
@@ -24,6 +25,7 @@ function repositories(db: Db): Repositories {
     organisations: organisationRepository(db),
     roles: roleRepository(db),
     apiKeys: apiKeyRepository(db),
+    sentMessages: sentMessageRepository(db),
   };
 }
 

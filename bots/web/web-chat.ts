@@ -4,6 +4,7 @@ import { commandFromText, DomainError, pickLocale, StoreUnavailableError, type I
 import { publicDir } from './public-dir.js';
 import { direction, uiStrings, webView, type Renderer } from './web-view.js';
 import { webAddress } from './web-session.js';
+import type { WebInboxStore } from './web-messenger.js';
 
 export const WEB_CHANNEL = 'web';
 
@@ -19,7 +20,15 @@ export interface WebChatOptions {
   defaultLocale: string;
   secureCookies: boolean;
   log: WebChatLog;
+  inbox: WebInboxStore;
 }
+
+/**
+ * How far back each inbox fetch looks again: messages committed out of order,
+ * or stamped by an instance whose clock is a little behind, are still found.
+ * The page drops what it has already shown.
+ */
+const INBOX_OVERLAP_MS = 10_000;
 
 const token = z.string().min(1).max(64);
 const inputSchema = z.discriminatedUnion('type', [
@@ -77,6 +86,18 @@ export function webChatRouter(options: WebChatOptions): Router {
         if (command) input = { type: 'command', ...command };
       }
       await turn(req, res, input, parsed.data.eventId, parsed.data.region);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get('/api/web/inbox', async (req, res, next) => {
+    try {
+      const since = typeof req.query.since === 'string' ? new Date(req.query.since) : null;
+      if (since && Number.isNaN(since.getTime())) return sendError(res, 400, 'INVALID_INPUT', localeOf(req));
+      const address = webAddress(req, res, options.secureCookies);
+      const rows = await options.inbox.since(address, since && new Date(since.getTime() - INBOX_OVERLAP_MS), 100);
+      res.set('Cache-Control', 'no-store').json({ messages: rows.map((r) => ({ id: r.id, updatedAt: r.updatedAt.toISOString(), view: r.payload })) });
     } catch (error) {
       next(error);
     }

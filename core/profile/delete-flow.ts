@@ -8,8 +8,8 @@ export const DELETE = 'delete';
 
 /**
  * Deletes a person after one confirmation: the profile, every channel identity,
- * consents, memberships and roles go; drafts in their open conversations are
- * cleared. The audit log keeps only the fact and the person's random id.
+ * consents, memberships and roles go, and so do messages sent to them that a
+ * channel keeps with us; drafts in their open conversations are cleared. The audit log keeps only the fact and the person's random id.
  */
 export const deleteFlow: Flow = {
   id: DELETE,
@@ -28,6 +28,7 @@ export const deleteFlow: Flow = {
     if (value !== 'yes') return stay(ctx, msg('conversation:pickOne'));
     const identities = await ctx.repos.identities.listForPerson(person.id);
     await ctx.repos.people.delete(person.id);
+    await ctx.repos.sentMessages.deleteForAddresses(identities);
     await ctx.repos.conversations.resetAll(
       identities.filter((i) => i.channel !== ctx.event.channel || i.address !== ctx.event.address),
       { flow: 'registration', step: 'language', token: 'deleted' },

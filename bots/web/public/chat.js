@@ -183,8 +183,41 @@ $('locate').addEventListener('click', () => {
   );
 });
 
+// Messages the service sends on its own (e.g. a helper call): fetched every few seconds while the page is
+// visible. An edited message (e.g. "filled") replaces its bubble. The server repeats a little of the past
+// on each fetch, so nothing committed late is missed; what was shown already is skipped here.
+const shown = new Map();
+let inboxCursor = null;
+
+async function fetchInbox() {
+  if (document.hidden) return;
+  try {
+    const query = inboxCursor ? `?since=${encodeURIComponent(inboxCursor)}` : '';
+    const response = await fetch(`/api/web/inbox${query}`, { credentials: 'same-origin', headers: { 'X-Locale': view.locale || '' } });
+    if (!response.ok) return;
+    const data = await response.json();
+    for (const message of data.messages) {
+      if (!inboxCursor || message.updatedAt > inboxCursor) inboxCursor = message.updatedAt;
+      if (shown.get(message.id) === message.updatedAt) continue;
+      shown.set(message.id, message.updatedAt);
+      const content = [...message.view.messages.map((m) => m.text), message.view.prompt ? message.view.prompt.text : ''].filter(Boolean).join('\n');
+      const existing = [...log.children].find((li) => li.dataset.messageId === message.id);
+      if (existing) {
+        existing.textContent = content;
+      } else {
+        bubble(content, 'bot', message.view.locale, message.view.dir).dataset.messageId = message.id;
+      }
+    }
+  } catch {
+    // Offline for a moment: the next fetch catches up.
+  }
+}
+
 (async () => {
   const query = region ? `?region=${encodeURIComponent(region)}` : '';
   const data = await send('GET', `/api/web/turn${query}`);
   if (data) show(data);
+  await fetchInbox();
+  setInterval(fetchInbox, 4000);
+  document.addEventListener('visibilitychange', fetchInbox);
 })();

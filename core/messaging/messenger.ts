@@ -1,0 +1,62 @@
+import type { TurnResult } from '../conversation/types.js';
+
+/**
+ * What a channel can do. Flows and renderers ask this, never which channel it
+ * is: a choice becomes buttons where `buttons` is true and a numbered list
+ * where it is not; a filled call is edited where `editMessages` is true.
+ */
+export interface ChannelCapabilities {
+  /** Choices can be shown as buttons (inline keyboard, card actions, page buttons). */
+  buttons: boolean;
+  /** Several choices can be ticked before confirming. */
+  multiSelect: boolean;
+  /** A sent message can be changed later. */
+  editMessages: boolean;
+  /** A person can share a location. */
+  location: boolean;
+  /** A person can share their phone number. */
+  contact: boolean;
+  /** Structured cards (e.g. Adaptive Cards). */
+  cards: boolean;
+  /** Files can be sent (e.g. the data export). */
+  files: boolean;
+  /** The channel reports when a message was read. */
+  readReceipts: boolean;
+}
+
+/** Where a sent message lives, so it can be edited later. */
+export interface MessageRef {
+  channel: string;
+  address: string;
+  id: string;
+}
+
+/** Why sending failed, so the caller knows whether to retry. */
+export type DeliveryFailure = 'unreachable' | 'rate-limited' | 'transient';
+
+export class DeliveryError extends Error {
+  constructor(
+    readonly failure: DeliveryFailure,
+    message: string,
+    /** For 'rate-limited': how long the channel asked us to wait. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+/**
+ * The small port every channel adapter implements for messages the core sends
+ * on its own (a helper call, a reminder, a moderator's decision), as opposed
+ * to the answer to a person's message. A message is what a turn produces:
+ * texts, and optionally a question with choices.
+ */
+export interface MessengerPort {
+  readonly channel: string;
+  readonly capabilities: ChannelCapabilities;
+  /** Sends to a channel address; throws {@link DeliveryError} when it cannot. */
+  send(address: string, message: TurnResult): Promise<MessageRef>;
+  /** Replaces a sent message; channels without `editMessages` send a new one instead. */
+  edit(ref: MessageRef, message: TurnResult): Promise<void>;
+}
