@@ -18,6 +18,9 @@ const HELP = `Helferruf operator commands: npm run admin -- <command> [options]
   region list
   region create --slug S --name N [--center LAT,LON --radius KM] [--time-zone Europe/Berlin]
                 [--controller "Stadt X"] [--contact datenschutz@example.org]
+  activity list [--region S]
+  activity add --key K [--label de=Tafel --label en="Food bank" ...] [--region S]
+  activity disable --key K [--region S]      no longer offered; profiles keep it
   org list [--region S]
   org create --slug S --name N [--region S]
 
@@ -48,8 +51,9 @@ const options = {
   person: { type: 'string' },
   role: { type: 'string' },
   reason: { type: 'string' },
-  label: { type: 'string' },
   id: { type: 'string' },
+  key: { type: 'string' },
+  label: { type: 'string', multiple: true },
 } as const;
 
 class UsageError extends Error {}
@@ -112,6 +116,22 @@ async function run(argv: string[]): Promise<number> {
         console.log(`Created region "${region.name}" (slug ${region.slug}). Its web chat: /?region=${region.slug}`);
         return 0;
       }
+      case 'activity list':
+        for (const a of await admin.listActivities(o.region)) {
+          const labels = Object.entries(a.labels).map(([lang, text]) => `${lang}=${text}`).join(', ');
+          console.log(`${a.key}\t${a.active ? 'offered' : 'withdrawn'}${labels ? `\t${labels}` : ''}`);
+        }
+        return 0;
+      case 'activity add': {
+        const { region, key } = await admin.addActivity({ key: need(o.key, 'key'), labels: o.label ?? [], ...(o.region ? { region: o.region } : {}) });
+        console.log(`Region "${region.slug}" now offers the activity "${key}".`);
+        return 0;
+      }
+      case 'activity disable': {
+        const region = await admin.disableActivity({ key: need(o.key, 'key'), ...(o.region ? { region: o.region } : {}) });
+        console.log(`Region "${region.slug}" no longer offers "${o.key}"; people who chose it keep it in their profile.`);
+        return 0;
+      }
       case 'org list':
         for (const org of await admin.listOrganisations(o.region)) console.log(`${org.slug}\t${org.name}`);
         return 0;
@@ -136,7 +156,8 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       case 'apikey issue': {
-        const { key, apiKey } = await admin.issueApiKey({ organisation: need(o.org, 'org'), ...(o.label ? { label: o.label } : {}) });
+        const label = o.label?.at(-1);
+        const { key, apiKey } = await admin.issueApiKey({ organisation: need(o.org, 'org'), ...(label ? { label } : {}) });
         console.log(`New API key for ${o.org} (id ${apiKey.id}). Copy it now; it is not shown again:\n${key}`);
         return 0;
       }

@@ -88,7 +88,14 @@ export interface RegionRepository {
   list(): Promise<Region[]>;
   /** Creates the region with its activity catalogue; returns false if the slug exists. */
   create(region: Region, activities: string[]): Promise<boolean>;
+  /** The activities offered in a region (active ones), in catalogue order. */
   activities(regionId: string): Promise<Activity[]>;
+  /** Every activity of the region, including those no longer offered. */
+  allActivities(regionId: string): Promise<(Activity & { active: boolean })[]>;
+  /** Adds an activity at the end of the catalogue, or offers it again with new labels. */
+  upsertActivity(regionId: string, activity: Activity): Promise<void>;
+  /** Returns false if the region has no such activity. */
+  setActivityActive(regionId: string, key: string, active: boolean): Promise<boolean>;
 }
 
 export interface AuditEntry {

@@ -71,6 +71,19 @@ describe('the operator CLI (npm run admin)', { timeout: 300_000 }, () => {
     expect(admin('org', 'list').out).toContain('drk-gifhorn\tDRK Gifhorn');
   });
 
+  it('configures a region’s activity catalogue', () => {
+    expect(admin('activity', 'list').out).toContain('childcare\toffered');
+    expect(admin('activity', 'add', '--key', 'foodbank', '--label', 'de=Tafel', '--label', 'en=Food bank').out).toContain('now offers the activity "foodbank"');
+    expect(admin('activity', 'add', '--key', 'gardening').err).toContain('give it a label');
+    expect(admin('activity', 'add', '--key', 'Bad-Key', '--label', 'de=x').err).toContain('The activity key must be');
+    expect(admin('activity', 'add', '--key', 'choir', '--label', 'Chor').err).toContain('A label is language=text');
+    expect(admin('activity', 'disable', '--key', 'sports').out).toContain('no longer offers "sports"');
+    expect(admin('activity', 'disable', '--key', 'juggling').err).toContain('has no activity "juggling"');
+    const list = admin('activity', 'list').out;
+    expect(list).toContain('foodbank\toffered\tde=Tafel, en=Food bank');
+    expect(list).toContain('sports\twithdrawn');
+  });
+
   it('grants and revokes roles to a registered person found by e-mail, with a reason', () => {
     expect(admin('role', 'grant', '--person', 'maria.koch@example.org', '--role', 'admin', '--reason', 'first admin').out).toContain('Granted admin');
     expect(admin('role', 'grant', '--person', 'maria.koch@example.org', '--role', 'coordinator', '--reason', 'staff').err).toContain('add --org');

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminService } from '../core/index.js';
 import { backends, type TestDatabase } from './support/databases.js';
 import { startApp, type RunningApp } from './support/test-app.js';
 import { opening, text } from './support/locale-text.js';
@@ -207,6 +209,32 @@ describe.each(backends)('registration in the web chat on $name', (backend) => {
     expect(exported.profile).toMatchObject({ email: 'profil@example.org', weeklyHours: 8 });
     expect(exported.consents).toEqual([expect.objectContaining({ kind: 'privacy', noticeVersion: '1' })]);
     expect(exported.channels).toEqual([expect.objectContaining({ channel: 'web' })]);
+  });
+
+  it('offers the region’s own catalogue: custom activities by their labels, withdrawn ones no more', async () => {
+    const admin = new AdminService(service.app.store, randomUUID);
+    await admin.addActivity({ key: 'foodbank', labels: ['de=Tafel', 'en=Food bank'] });
+    await admin.disableActivity({ key: 'sports' });
+    try {
+      const labels = async (locale: string) => {
+        const chat = new WebChatClient(service.url);
+        await chat.open();
+        await chat.tap(locale);
+        await chat.tap('agree');
+        for (const answer of ['Kim', 'Lee', `kim.${locale}@example.org`]) await chat.say(answer);
+        await chat.tap('skip');
+        await chat.say('Göttingen');
+        await chat.tap('5');
+        return chat.view.prompt!.choices;
+      };
+      const english = await labels('en');
+      expect(english.find((c) => c.value === 'foodbank')).toMatchObject({ label: 'Food bank', lang: 'en' });
+      expect(english.map((c) => c.value)).not.toContain('sports');
+      // No French label: the German one, marked as German, rather than a key.
+      expect((await labels('fr')).find((c) => c.value === 'foodbank')).toMatchObject({ label: 'Tafel', lang: 'de' });
+    } finally {
+      await admin.addActivity({ key: 'sports', labels: [] });
+    }
   });
 
   it('switches the language in the middle of a registration and goes on where it was', async () => {

@@ -66,6 +66,43 @@ export class AdminService {
     return region;
   }
 
+  async listActivities(regionSlug?: string) {
+    return this.store.regions.allActivities((await this.region(regionSlug)).id);
+  }
+
+  /**
+   * Offers an activity in a region's catalogue (again). A standard activity has
+   * translations already; any other needs at least one label (`de=Tafel`).
+   */
+  async addActivity(input: { region?: string; key: string; labels: string[] }) {
+    if (!/^[a-z][a-z0-9_]{1,39}$/.test(input.key)) invalid(`The activity key must be 2-40 lower-case letters, digits or underscores, starting with a letter (got "${input.key}")`);
+    const labels: Record<string, string> = {};
+    for (const label of input.labels) {
+      const match = /^([a-z]{2,3})=(.+)$/s.exec(label);
+      if (!match || !match[2]!.trim()) invalid(`A label is language=text, e.g. de=Tafel (got "${label}")`);
+      labels[match[1]!] = match[2]!.trim();
+    }
+    if (!(DEFAULT_ACTIVITIES as readonly string[]).includes(input.key) && Object.keys(labels).length === 0) {
+      invalid(`"${input.key}" is not a standard activity: give it a label, e.g. --label de=... --label en=...`);
+    }
+    const region = await this.region(input.region);
+    await this.store.transaction(async (repos) => {
+      await repos.regions.upsertActivity(region.id, { key: input.key, labels });
+      await repos.audit.append({ actorId: null, action: 'activity.offered', subjectType: 'region', subjectId: region.id, details: { key: input.key, via: 'cli' } });
+    });
+    return { region, key: input.key, labels };
+  }
+
+  /** Stops offering an activity; people who chose it keep it in their profile. */
+  async disableActivity(input: { region?: string; key: string }) {
+    const region = await this.region(input.region);
+    await this.store.transaction(async (repos) => {
+      if (!(await repos.regions.setActivityActive(region.id, input.key, false))) invalid(`Region "${region.slug}" has no activity "${input.key}" (see: admin activity list)`);
+      await repos.audit.append({ actorId: null, action: 'activity.withdrawn', subjectType: 'region', subjectId: region.id, details: { key: input.key, via: 'cli' } });
+    });
+    return region;
+  }
+
   listRegions(): Promise<Region[]> {
     return this.store.regions.list();
   }

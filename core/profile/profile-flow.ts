@@ -17,7 +17,7 @@ export const profileFlow: Flow = {
   forRegistered: true,
   ask: async (ctx) => {
     const person = registered(ctx);
-    const catalogue = await ctx.repos.regions.activities(person.regionId);
+    const catalogue = await ctx.repos.regions.allActivities(person.regionId);
     return {
       text: msg('profile:view', profileParams({ ...person, placeName: person.placeName ?? '' } as never, catalogue, ctx.locale)),
       choices: [

@@ -32,7 +32,8 @@ const FIELD_STEP: Record<EditableField, string> = {
 
 const summaryStep: Step = {
   ask: async (ctx, draft) => ({
-    text: summaryMessage(draft, await ctx.repos.regions.activities(ctx.region.id), ctx.locale),
+    // Every activity, offered or not: a profile may hold one the region no longer offers.
+    text: summaryMessage(draft, await ctx.repos.regions.allActivities(ctx.region.id), ctx.locale),
     choices: [
       { value: 'confirm', label: msg(draft.mode === 'edit' ? 'registration:summary.save' : 'registration:summary.confirm') },
       { value: 'edit', label: msg('registration:summary.edit') },

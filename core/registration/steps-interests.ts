@@ -1,5 +1,5 @@
 import { msg, type Msg } from '../messages.js';
-import type { Activity } from '../regions/region.js';
+import { DEFAULT_ACTIVITIES, type Activity } from '../regions/region.js';
 import { normalizeLanguageCode } from '../validation/index.js';
 import type { Choice } from '../conversation/types.js';
 import { chosen, SKIP, typed, typedNumber, type Step } from './step.js';
@@ -9,9 +9,22 @@ export const COMMON_LANGUAGES = ['de', 'en', 'ar', 'fa', 'uk', 'ru', 'tr', 'fr',
 export const HOURS_OPTIONS = [1, 2, 4, 8, 12];
 const MAX_SKILLS = 500;
 
+const TRANSLATED: readonly string[] = DEFAULT_ACTIVITIES;
+
+/**
+ * A region's own label in the reader's language; else the shipped translation of a standard
+ * activity; else the region's German or English label (a custom activity named in few languages).
+ */
 export function activityLabel(activity: Activity, locale: string): Choice['label'] {
   const own = activity.labels[locale];
-  return own ? { text: own, lang: locale } : msg(`activities:${activity.key}`);
+  if (own) return { text: own, lang: locale };
+  if (TRANSLATED.includes(activity.key)) return msg(`activities:${activity.key}`);
+  const [lang, text] = Object.entries(activity.labels).sort(([a], [b]) => rank(a) - rank(b))[0] ?? [undefined, activity.key];
+  return lang ? { text, lang } : { text };
+}
+
+function rank(lang: string): number {
+  return lang === 'de' ? 0 : lang === 'en' ? 1 : 2;
 }
 
 export function activityMessage(activity: Activity | undefined, key: string, locale: string): Msg | string {
