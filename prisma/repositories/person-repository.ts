@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type Person, type PersonRepository, type Profile } from '../../core/index.js';
+import { DomainError, ErrorCode, gridCell, type Person, type PersonRepository, type Profile } from '../../core/index.js';
 import { Prisma } from '../generated/client.js';
 import type { Db } from './db.js';
 
@@ -44,6 +44,7 @@ function profileData(p: Profile) {
     languages: p.languages,
     weeklyHours: p.weeklyHours,
     skills: p.skills,
+    cell: gridCell(p.lat, p.lon),
   };
 }
 
