@@ -22,3 +22,5 @@ export { ensureDefaultRegion } from './regions/default-region.js';
 export { AdminService, ROLES, apiKeyHash } from './admin/admin-service.js';
 export { housekeeping, DRAFT_RETENTION_DAYS, EVENT_RETENTION_DAYS } from './conversation/housekeeping.js';
 export { DeliveryError, type ChannelCapabilities, type DeliveryFailure, type MessageRef, type MessengerPort } from './messaging/messenger.js';
+export type { JobSpec, ClaimedJob, JobRepository, JobQueue, RateSlots } from './jobs/job-queue.js';
+export type { CandidateQuery, Candidate, CandidateFinder } from './calls/candidates.js';

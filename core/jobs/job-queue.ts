@@ -1,0 +1,54 @@
+/**
+ * The durable job queue's ports. Waves, reminders, deadlines and outgoing
+ * messages are jobs in the database, so a crash or restart loses none and any
+ * instance can run them. Implemented in `prisma/`.
+ */
+
+export interface JobSpec {
+  name: string;
+  payload?: Record<string, unknown>;
+  /** Not before this time; default now. */
+  runAt?: Date;
+  /** Idempotency key: a job with a key that was enqueued before (done or not) is not added again. */
+  key?: string;
+  maxAttempts?: number;
+}
+
+export interface ClaimedJob {
+  id: string;
+  name: string;
+  key: string | null;
+  payload: Record<string, unknown>;
+  /** How many times it was claimed before this one. */
+  attempts: number;
+  maxAttempts: number;
+}
+
+/** Enqueueing; part of a unit of work, so a job commits together with what caused it. */
+export interface JobRepository {
+  /** Returns false when a job with the same key exists already. */
+  enqueue(job: JobSpec): Promise<boolean>;
+}
+
+/** Claiming and settling; used by the worker, outside any other transaction. */
+export interface JobQueue extends JobRepository {
+  /**
+   * Claims up to `limit` due jobs with one of `names` for `workerId` until `lockedUntil`
+   * (a crashed worker's jobs become due again then). Several workers never claim the same job.
+   */
+  claim(workerId: string, names: string[], limit: number, now: Date, lockedUntil: Date): Promise<ClaimedJob[]>;
+  complete(id: string, workerId: string, now: Date): Promise<void>;
+  /** Retries at `retryAt`, or gives up for good when the attempts are used: returns which. */
+  fail(id: string, workerId: string, error: string, retryAt: Date, now: Date): Promise<'retry' | 'failed'>;
+}
+
+/**
+ * Send slots shared by every instance: reserving returns the earliest time at
+ * which this send may go, at least `intervalMs` after the previous reservation
+ * of the same key (e.g. `telegram` at 1000/30 ms, `telegram:chat:42` at 1000 ms).
+ */
+export interface RateSlots {
+  reserve(key: string, intervalMs: number, now: Date): Promise<Date>;
+  /** Pushes a key's next slot out (after a 429 with retry_after). */
+  block(key: string, until: Date): Promise<void>;
+}
