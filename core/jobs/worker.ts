@@ -1,0 +1,204 @@
+import type { ClaimedJob, JobQueue } from './job-queue.js';
+
+/** What the worker logs through: ids, names and codes only, never payloads. */
+export interface WorkerLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export type JobHandler = (payload: Record<string, unknown>, job: ClaimedJob) => Promise<void>;
+
+/**
+ * Thrown by a handler that could not do its work yet for an expected reason
+ * (a channel answered 429 with retry_after): the job runs again after exactly
+ * `delayMs`, and the logs do not report it as an error. It still uses one of
+ * the job's attempts.
+ */
+export class RetryLater extends Error {
+  constructor(
+    readonly delayMs: number,
+    /** A code for the job's `lastError`, e.g. `RATE_LIMITED`. */
+    readonly reason = 'RETRY_LATER',
+  ) {
+    super(`${reason}: retry in ${delayMs} ms`);
+    this.name = 'RetryLater';
+  }
+}
+
+export interface JobWorkerOptions {
+  queue: JobQueue;
+  /** Unique per process, e.g. host name and pid: a lock names its holder. */
+  workerId: string;
+  handlers: Record<string, JobHandler>;
+  now?: () => Date;
+  /** How long to wait between polls when nothing is due. */
+  pollMs?: number;
+  /** How many jobs run at once. */
+  batch?: number;
+  /** How long a claim holds: a job running longer may run a second time elsewhere. */
+  lockMs?: number;
+  /** Delay before retry number `attempt` (1 after the first failure). */
+  backoff?: (attempt: number) => number;
+  log: WorkerLog;
+}
+
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+/** 1 s, 2 s, 4 s … up to 10 min, each ±20 % so jobs that failed together do not retry together. */
+export function exponentialBackoff(attempt: number): number {
+  const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempt - 1));
+  return Math.min(MAX_BACKOFF_MS, Math.round(base * (0.8 + Math.random() * 0.4)));
+}
+
+/** A stable text for `lastError`: the error's code if it has one, else its name and message. */
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.name}: ${code}` : `${error.name}: ${error.message}`;
+  }
+  return String(error);
+}
+
+/**
+ * Runs the jobs of the durable queue that it has handlers for. Several
+ * workers, in one process or many, may run against the same queue: each job is
+ * claimed by one of them at a time. A job that throws is retried with backoff
+ * until its attempts are used up.
+ */
+export class JobWorker {
+  private readonly queue: JobQueue;
+  private readonly workerId: string;
+  private readonly handlers: Record<string, JobHandler>;
+  private readonly names: string[];
+  private readonly now: () => Date;
+  private readonly pollMs: number;
+  private readonly batch: number;
+  private readonly lockMs: number;
+  private readonly backoff: (attempt: number) => number;
+  private readonly log: WorkerLog;
+
+  private readonly running = new Set<Promise<void>>();
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+
+  constructor(options: JobWorkerOptions) {
+    this.queue = options.queue;
+    this.workerId = options.workerId;
+    this.handlers = options.handlers;
+    this.names = Object.keys(options.handlers);
+    this.now = options.now ?? (() => new Date());
+    this.pollMs = options.pollMs ?? 500;
+    this.batch = Math.max(1, options.batch ?? 10);
+    this.lockMs = options.lockMs ?? 60_000;
+    this.backoff = options.backoff ?? exponentialBackoff;
+    this.log = options.log;
+  }
+
+  /** Starts polling in the background; call {@link stop} to end it. */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.pump('stopped').catch((error: unknown) => {
+      // pump only rejects on a bug: claim failures are caught and logged inside it.
+      this.log.error({ workerId: this.workerId, err: error }, 'job worker stopped unexpectedly');
+    });
+  }
+
+  /** Stops claiming and resolves once the jobs that are running have finished and been settled. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.running]);
+    this.loop = null;
+  }
+
+  /** Runs jobs until none is due and none is running (for tests and one-off runs; not while started). */
+  async drain(): Promise<void> {
+    await this.pump('idle');
+  }
+
+  private async pump(until: 'stopped' | 'idle'): Promise<void> {
+    while (!(until === 'stopped' && this.stopping)) {
+      const free = this.batch - this.running.size;
+      let claimed: ClaimedJob[] = [];
+      if (free > 0) {
+        try {
+          const now = this.now();
+          claimed = await this.queue.claim(this.workerId, this.names, free, now, new Date(now.getTime() + this.lockMs));
+        } catch (error) {
+          if (until === 'idle') {
+            await Promise.allSettled([...this.running]);
+            throw error;
+          }
+          this.log.warn({ workerId: this.workerId, err: { message: (error as Error).message } }, 'claiming jobs failed; trying again');
+          await this.pause();
+          continue;
+        }
+        for (const job of claimed) this.launch(job);
+      }
+      if (until === 'idle' && claimed.length === 0 && this.running.size === 0) return;
+      // Every free place was filled: more may be due, so claim again as soon as one frees up.
+      if (free > 0 && claimed.length === free) continue;
+      if (free === 0 || until === 'idle') await Promise.race(this.running);
+      else await this.pause();
+    }
+  }
+
+  /** Waits for the poll interval, or less when the worker is stopped meanwhile. */
+  private pause(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollMs);
+      this.wake = done;
+    });
+  }
+
+  private launch(job: ClaimedJob): void {
+    const run = this.run(job).finally(() => {
+      this.running.delete(run);
+      // A freed place: a polling loop that waits may claim again at once.
+      this.wake?.();
+    });
+    this.running.add(run);
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    const context = { jobId: job.id, job: job.name, attempt: job.attempts + 1, workerId: this.workerId };
+    try {
+      await this.handlers[job.name]!(job.payload, job);
+    } catch (error) {
+      await this.settleFailure(job, error, context);
+      return;
+    }
+    try {
+      await this.queue.complete(job.id, this.workerId, this.now());
+    } catch (error) {
+      // The job ran; if its lock expires before we can record that, it runs again: handlers are idempotent.
+      this.log.error({ ...context, err: { message: (error as Error).message } }, 'could not mark a job done');
+    }
+  }
+
+  private async settleFailure(job: ClaimedJob, error: unknown, context: Record<string, unknown>): Promise<void> {
+    const now = this.now();
+    const later = error instanceof RetryLater;
+    const delay = later ? Math.max(0, error.delayMs) : this.backoff(job.attempts + 1);
+    const reason = later ? error.reason : errorText(error);
+    try {
+      const outcome = await this.queue.fail(job.id, this.workerId, reason, new Date(now.getTime() + delay), now);
+      if (outcome === 'failed') this.log.error({ ...context, err: later ? { code: reason } : error }, 'job failed for good; no attempts left');
+      else if (later) this.log.info({ ...context, reason, retryInMs: delay }, 'job postponed');
+      else this.log.warn({ ...context, err: error, retryInMs: delay }, 'job failed; will retry');
+    } catch (failError) {
+      // The lock expires and the job is claimed again; nothing is lost.
+      this.log.error({ ...context, err: { message: (failError as Error).message } }, 'could not record a job failure');
+    }
+  }
+}
