@@ -1,6 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
-import { createConversationEngine, ensureDefaultRegion, type ConversationEngine, type ConversationServices, type MessengerPort, type Store } from '../core/index.js';
+import { hostname } from 'node:os';
+import {
+  CallAnswers,
+  CallDispatcher,
+  CallPosting,
+  callJobHandlers,
+  createConversationEngine,
+  DEFAULT_DISPATCH,
+  ensureDefaultRegion,
+  JobWorker,
+  type ConversationEngine,
+  type ConversationServices,
+  type MessengerPort,
+  type Store,
+} from '../core/index.js';
+import { jobQueue } from '../prisma/repositories/job-repository.js';
 import { WEB_CHANNEL, WebMessenger, webChatRouter } from '../bots/web/index.js';
 import { prismaStore } from '../prisma/store.js';
 import { webInboxStore } from '../prisma/repositories/sent-message-repository.js';
@@ -18,6 +33,9 @@ export interface App {
   engine: ConversationEngine;
   store: Store;
   translations: Translations;
+  calls: { posting: CallPosting; dispatcher: CallDispatcher };
+  /** Runs waves, notifications and deadlines; started by the service, drained by tests. */
+  worker: JobWorker;
 }
 
 /**
@@ -40,7 +58,8 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     now: () => new Date(),
     newId: () => randomUUID(),
   };
-  const engine = createConversationEngine(store, services);
+  const answers = new CallAnswers(store, services.now);
+  const engine = createConversationEngine(store, services, [answers]);
 
   const inbox = webInboxStore(db.prisma, WEB_CHANNEL);
   const messengers = new Map<string, MessengerPort>([[WEB_CHANNEL, new WebMessenger(inbox, translations, WEB_CHANNEL)]]);
@@ -56,5 +75,13 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       log: log.child({ channel: 'web' }),
     }),
   );
-  return { http, messengers, engine, store, translations };
+  const dispatcher = new CallDispatcher(store, { ...DEFAULT_DISPATCH, ...config.calls }, services.now);
+  const posting = new CallPosting(store, services.places, services.now, services.newId, config.defaultLocale);
+  const worker = new JobWorker({
+    queue: jobQueue(db.prisma),
+    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    handlers: callJobHandlers({ store, dispatcher, messengers, now: services.now }),
+    log: log.child({ component: 'jobs' }),
+  });
+  return { http, messengers, engine, store, translations, calls: { posting, dispatcher }, worker };
 }

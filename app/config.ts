@@ -27,6 +27,12 @@ const schema = z.object({
   PRIVACY_CONTROLLER: z.string().min(1, 'must not be empty').optional(),
   PRIVACY_CONTACT: z.email({ error: 'must be an e-mail address' }).optional(),
   TRUST_PROXY: flag.default(false),
+  CALL_WAVE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).min(1, 'must be at least 1').max(1440, 'must be at most 1440').default(10),
+  CALL_MAX_PER_DAY: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(50, 'must be at most 50').default(3),
+  QUIET_HOURS: z
+    .string()
+    .regex(/^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, 'must be two local hours like 21-8 (from 21:00 to 8:00)')
+    .default('21-8'),
   SECURE_COOKIES: flag.optional(),
 });
 
@@ -40,6 +46,7 @@ export interface Config {
   region: { name: string; controller: string | undefined; contact: string | undefined };
   trustProxy: boolean;
   secureCookies: boolean;
+  calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number } };
 }
 
 /**
@@ -69,5 +76,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     region: { name: e.REGION_NAME, controller: e.PRIVACY_CONTROLLER, contact: e.PRIVACY_CONTACT },
     trustProxy: e.TRUST_PROXY,
     secureCookies: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
+    calls: {
+      waveIntervalMs: e.CALL_WAVE_MINUTES * 60_000,
+      maxAsksPerDay: e.CALL_MAX_PER_DAY,
+      quietHours: { from: Number(e.QUIET_HOURS.split('-')[0]), to: Number(e.QUIET_HOURS.split('-')[1]) },
+    },
   };
 }

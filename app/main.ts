@@ -63,6 +63,8 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
+  app.worker.start();
+
   // Forget abandoned drafts and old event ids: hourly, on every instance (it is idempotent).
   const tidy = async () => {
     try {
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping');
     server.close();
     server.closeAllConnections();
+    await app.worker.stop();
     await db.close();
     process.exit(0);
   };

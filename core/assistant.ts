@@ -1,6 +1,6 @@
 import type { Store } from './store.js';
 import type { ConversationServices } from './conversation/flow.js';
-import { ConversationEngine } from './conversation/engine.js';
+import { ConversationEngine, type AnswerHandler } from './conversation/engine.js';
 import { commands } from './menu/commands.js';
 import { languageFlow } from './menu/language-flow.js';
 import { menuFlow } from './menu/menu-flow.js';
@@ -9,10 +9,11 @@ import { profileFlow } from './profile/profile-flow.js';
 import { registrationFlow } from './registration/registration-flow.js';
 
 /** The conversation every channel offers, with all of today's flows and commands. */
-export function createConversationEngine(store: Store, services: ConversationServices): ConversationEngine {
+export function createConversationEngine(store: Store, services: ConversationServices, answerHandlers: AnswerHandler[] = []): ConversationEngine {
   return new ConversationEngine({
     store,
     services,
+    answerHandlers,
     flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow],
     commands,
     initialState: (registered) => (registered ? { flow: 'menu', step: 'main' } : { flow: 'registration', step: 'language' }),

@@ -8,8 +8,15 @@ export interface LanguageName {
   language: string;
 }
 
+/** A moment (or a span, with `until`) shown in the recipient's language and in a given time zone. */
+export interface DateTimeValue {
+  dateTime: Date;
+  until?: Date;
+  timeZone: string;
+}
+
 /** A parameter: plain text is shown as written (user input is never translated). */
-export type ParamValue = string | number | Date | Msg | LanguageName | ParamValue[];
+export type ParamValue = string | number | Date | Msg | LanguageName | DateTimeValue | ParamValue[];
 
 export interface Msg {
   key: string;
@@ -26,4 +33,8 @@ export function isMsg(value: unknown): value is Msg {
 
 export function isLanguageName(value: unknown): value is LanguageName {
   return typeof value === 'object' && value !== null && 'language' in value;
+}
+
+export function isDateTime(value: unknown): value is DateTimeValue {
+  return typeof value === 'object' && value !== null && 'dateTime' in value && 'timeZone' in value;
 }

@@ -1,6 +1,9 @@
 import type { Person, Profile } from './people/person.js';
 import type { Activity, Region } from './regions/region.js';
 import type { ConversationState } from './conversation/state.js';
+import type { CallRepository } from './calls/call.js';
+import type { CandidateFinder } from './calls/candidates.js';
+import type { JobRepository } from './jobs/job-queue.js';
 
 /**
  * The storage ports the core needs. Implementations live in `prisma/`; they
@@ -168,6 +171,8 @@ export interface ApiKeyRepository {
 export interface SentMessageRepository {
   /** Forgets every message sent to these addresses (they may hold personal data). */
   deleteForAddresses(addresses: { channel: string; address: string }[]): Promise<number>;
+  /** Messages sent about something (e.g. `call:<id>`), to edit them when it changes. */
+  bySubject(subject: string, addresses?: { channel: string; address: string }[]): Promise<{ channel: string; address: string; id: string }[]>;
 }
 
 export interface Repositories {
@@ -182,6 +187,9 @@ export interface Repositories {
   roles: RoleRepository;
   apiKeys: ApiKeyRepository;
   sentMessages: SentMessageRepository;
+  calls: CallRepository;
+  candidates: CandidateFinder;
+  jobs: JobRepository;
 }
 
 /** The repositories plus a unit of work: everything inside `transaction` commits or nothing does. */

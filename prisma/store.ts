@@ -12,6 +12,9 @@ import { organisationRepository } from './repositories/organisation-repository.j
 import { roleRepository } from './repositories/role-repository.js';
 import { apiKeyRepository } from './repositories/api-key-repository.js';
 import { sentMessageRepository } from './repositories/sent-message-repository.js';
+import { callRepository } from './repositories/call-repository.js';
+import { candidateFinder } from './repositories/candidate-finder.js';
+import { jobRepository } from './repositories/job-repository.js';
 
 function repositories(db: Db): Repositories {
   return {
@@ -26,6 +29,9 @@ function repositories(db: Db): Repositories {
     roles: roleRepository(db),
     apiKeys: apiKeyRepository(db),
     sentMessages: sentMessageRepository(db),
+    calls: callRepository(db),
+    candidates: candidateFinder(db),
+    jobs: jobRepository(db),
   };
 }
 
@@ -67,3 +73,7 @@ export function prismaStore(prisma: PrismaClient): Store {
     },
   };
 }
+
+// The worker's side of the job queue and the shared send slots, for the composition root.
+export { jobQueue } from './repositories/job-repository.js';
+export { rateSlots } from './repositories/rate-slots.js';

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelCapabilities, MessageRef, MessengerPort, TurnResult } from '../../core/index.js';
+import type { ChannelCapabilities, MessageRef, MessengerPort, SendOptions, TurnResult } from '../../core/index.js';
 import { webView, type Renderer } from './web-view.js';
 
 /** Where the web chat keeps messages until the page fetches them (implemented in prisma/). */
 export interface WebInboxStore {
-  add(id: string, address: string, payload: unknown): Promise<void>;
+  /** Returns false when a message with this id exists already. */
+  add(id: string, address: string, payload: unknown, subject?: string): Promise<boolean>;
   /** Returns false if there is no such message for this address. */
   replace(id: string, address: string, payload: unknown): Promise<boolean>;
   since(address: string, after: Date | null, limit: number): Promise<{ id: string; createdAt: Date; updatedAt: Date; payload: unknown }[]>;
@@ -38,9 +39,10 @@ export class WebMessenger implements MessengerPort {
     this.channel = channel;
   }
 
-  async send(address: string, message: TurnResult): Promise<MessageRef> {
-    const id = randomUUID();
-    await this.inbox.add(id, address, webView(this.renderer, message));
+  async send(address: string, message: TurnResult, options: SendOptions = {}): Promise<MessageRef> {
+    // With a key the send is idempotent: the message's id is the key, and a second insert is ignored.
+    const id = options.key ?? randomUUID();
+    await this.inbox.add(id, address, webView(this.renderer, message), options.subject);
     return { channel: this.channel, address, id };
   }
 

@@ -26,7 +26,7 @@ export function webView(renderer: Renderer, turn: TurnResult) {
     dir: direction(renderer, locale),
     ui: uiStrings(renderer, locale),
     messages: turn.messages.map((m) => ({ text: text(m) })),
-    prompt: prompt && {
+    prompt: prompt ? {
       token: prompt.token,
       text: text(prompt.text),
       choices: (prompt.choices ?? []).map((c) => ({
@@ -38,7 +38,7 @@ export function webView(renderer: Renderer, turn: TurnResult) {
       multiple: prompt.multiple ?? false,
       input: prompt.input ?? null,
       acceptsLocation: prompt.acceptsLocation ?? false,
-    },
+    } : null,
     attachment: turn.attachment ?? null,
   };
 }

@@ -17,6 +17,17 @@ export interface ConversationEngineOptions {
   commands: CommandTable;
   /** Where a conversation without a registered person starts. */
   initialState(registered: boolean): Omit<ConversationState, 'token'>;
+  /**
+   * Answers to questions that live outside the conversation (a helper call's
+   * Accept / Decline): recognised by their token and handled in their own
+   * transaction; the person then sees the conversation's current question again.
+   */
+  answerHandlers?: AnswerHandler[];
+}
+
+export interface AnswerHandler {
+  handles(event: IncomingEvent): boolean;
+  answer(event: IncomingEvent): Promise<{ messages: Msg[] }>;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -35,6 +46,12 @@ export class ConversationEngine {
   }
 
   async handle(event: IncomingEvent): Promise<TurnResult> {
+    const handler = this.options.answerHandlers?.find((h) => h.handles(event));
+    if (handler) {
+      const reply = await handler.answer(event);
+      const current = await this.handle({ ...event, input: { type: 'open' } });
+      return { ...current, messages: reply.messages };
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.options.store.transaction((repos) => this.turn(repos, event));

@@ -26,6 +26,14 @@ describe('rendering a message in the recipient’s language', () => {
     expect(renderMessage(translate, 'ru', msg('x:lang', { language: { language: 'de' } }))).toBe('Немецкий');
   });
 
+  it('shows a span of time in the recipient’s language and the given time zone', () => {
+    const span = { dateTime: new Date('2026-12-05T09:00:00Z'), until: new Date('2026-12-05T12:30:00Z'), timeZone: 'Europe/Berlin' };
+    const de = renderMessage(translate, 'de', msg('x:list', { items: [span] }));
+    expect(de).toContain('Samstag, 5. Dezember 2026');
+    expect(de).toMatch(/10:00.*13:30/);
+    expect(renderMessage(translate, 'en', msg('x:list', { items: [span] }))).toMatch(/Saturday, December 5, 2026.*10:00\s?AM.*1:30\s?PM/);
+  });
+
   it('keeps count a number so translations can choose plural forms', () => {
     const seen: unknown[] = [];
     renderMessage((_l, _k, p) => (seen.push(p.count), ''), 'de', msg('x:count', { count: 3 }));

@@ -1,4 +1,4 @@
-import { isLanguageName, isMsg, type Msg, type ParamValue } from '../messages.js';
+import { isDateTime, isLanguageName, isMsg, type Msg, type ParamValue } from '../messages.js';
 
 /** Looks a key up in one language and fills in already-rendered parameters (i18next's `t`, bound per call). */
 export type Translate = (locale: string, key: string, params: Record<string, string | number>) => string;
@@ -50,6 +50,11 @@ function renderParam(translate: Translate, locale: string, value: ParamValue, op
     return new Intl.ListFormat(locale, { type: 'conjunction' }).format(value.map((v) => renderParam(translate, locale, v, options)));
   }
   if (isMsg(value)) return renderMessage(translate, locale, value, options);
+  if (isDateTime(value)) {
+    const format = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: value.timeZone });
+    const start = new Date(value.dateTime);
+    return value.until ? format.formatRange(start, new Date(value.until)) : format.format(start);
+  }
   if (isLanguageName(value)) return languageName(locale, value.language);
   return String(value);
 }

@@ -31,6 +31,11 @@ export interface MessageRef {
   id: string;
 }
 
+export interface SendOptions {
+  key?: string;
+  subject?: string;
+}
+
 /** Why sending failed, so the caller knows whether to retry. */
 export type DeliveryFailure = 'unreachable' | 'rate-limited' | 'transient';
 
@@ -55,8 +60,13 @@ export class DeliveryError extends Error {
 export interface MessengerPort {
   readonly channel: string;
   readonly capabilities: ChannelCapabilities;
-  /** Sends to a channel address; throws {@link DeliveryError} when it cannot. */
-  send(address: string, message: TurnResult): Promise<MessageRef>;
+  /**
+   * Sends to a channel address; throws {@link DeliveryError} when it cannot.
+   * A `key` makes the send idempotent where the channel allows it (the same key
+   * twice sends once); `subject` (e.g. `call:<id>`) lets the message be found
+   * again to edit it.
+   */
+  send(address: string, message: TurnResult, options?: SendOptions): Promise<MessageRef>;
   /** Replaces a sent message; channels without `editMessages` send a new one instead. */
   edit(ref: MessageRef, message: TurnResult): Promise<void>;
 }

@@ -189,6 +189,24 @@ $('locate').addEventListener('click', () => {
 const shown = new Map();
 let inboxCursor = null;
 
+/** A message the service sent on its own; its question (e.g. a helper call) answered right in it. */
+function renderSent(li, sent) {
+  li.replaceChildren();
+  const texts = [...sent.messages.map((m) => m.text), sent.prompt ? sent.prompt.text : ''].filter(Boolean);
+  li.append(document.createTextNode(texts.join('\n')));
+  if (!sent.prompt || sent.prompt.choices.length === 0) return;
+  const actions = document.createElement('div');
+  actions.className = 'sent-actions';
+  for (const choice of sent.prompt.choices) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = choice.label;
+    button.addEventListener('click', () => answer({ type: 'choice', token: sent.prompt.token, values: [choice.value] }, choice.label));
+    actions.append(button);
+  }
+  li.append(actions);
+}
+
 async function fetchInbox() {
   if (document.hidden) return;
   try {
@@ -200,13 +218,10 @@ async function fetchInbox() {
       if (!inboxCursor || message.updatedAt > inboxCursor) inboxCursor = message.updatedAt;
       if (shown.get(message.id) === message.updatedAt) continue;
       shown.set(message.id, message.updatedAt);
-      const content = [...message.view.messages.map((m) => m.text), message.view.prompt ? message.view.prompt.text : ''].filter(Boolean).join('\n');
       const existing = [...log.children].find((li) => li.dataset.messageId === message.id);
-      if (existing) {
-        existing.textContent = content;
-      } else {
-        bubble(content, 'bot', message.view.locale, message.view.dir).dataset.messageId = message.id;
-      }
+      const li = existing || bubble('', 'bot', message.view.locale, message.view.dir);
+      li.dataset.messageId = message.id;
+      renderSent(li, message.view);
     }
   } catch {
     // Offline for a moment: the next fetch catches up.

@@ -1,0 +1,87 @@
+import { msg } from '../messages.js';
+import type { MessengerPort } from '../messaging/messenger.js';
+import type { Person } from '../people/person.js';
+import type { Store } from '../store.js';
+import type { HelperCall } from './call.js';
+import type { CallDispatcher } from './dispatch.js';
+import { callNotification, filledNotice } from './notification.js';
+import type { TurnResult } from '../conversation/types.js';
+
+export interface CallJobDeps {
+  store: Store;
+  dispatcher: CallDispatcher;
+  messengers: Map<string, MessengerPort>;
+  now: () => Date;
+}
+
+type Handler = (payload: Record<string, unknown>) => Promise<void>;
+
+/**
+ * The jobs of a helper call: a wave, one notification, the call filling up,
+ * the answer deadline. Each can run again after a crash without doing its
+ * work twice: notifications carry idempotency keys, state changes are
+ * conditional.
+ */
+export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
+  const { store, messengers } = deps;
+
+  /** Sends to the person's preferred reachable channel; false when there is none. */
+  async function sendTo(person: Person, message: TurnResult, key?: string, subject?: string): Promise<boolean> {
+    const identities = (await store.identities.listForPerson(person.id)).filter((i) => !i.unreachableSince && messengers.has(i.channel));
+    const identity = identities.find((i) => i.preferred) ?? identities[0];
+    if (!identity) return false;
+    await messengers.get(identity.channel)!.send(identity.address, message, { ...(key ? { key } : {}), ...(subject ? { subject } : {}) });
+    return true;
+  }
+
+  async function timeZoneOf(call: HelperCall): Promise<string> {
+    return (await store.regions.findById(call.regionId))?.timeZone ?? 'Europe/Berlin';
+  }
+
+  async function tellCoordinator(call: HelperCall, message: TurnResult['messages'][number]) {
+    if (!call.createdById) return;
+    const coordinator = await store.people.findById(call.createdById);
+    if (coordinator) await sendTo(coordinator, { locale: coordinator.locale, messages: [message] });
+  }
+
+  /** Turns the unanswered notifications of a call into a "filled" notice where they can be edited. */
+  async function closeAsks(call: HelperCall) {
+    const people = await store.calls.closeOpenAsks(call.id);
+    for (const personId of people) {
+      const person = await store.people.findById(personId);
+      if (!person) continue;
+      const identities = await store.identities.listForPerson(personId);
+      for (const ref of await store.sentMessages.bySubject(`call:${call.id}`, identities)) {
+        await messengers.get(ref.channel)?.edit(ref, filledNotice(call, person.locale));
+      }
+    }
+  }
+
+  return {
+    'call.wave': async (payload) => {
+      await deps.dispatcher.wave(String(payload.callId));
+    },
+    'call.notify': async (payload) => {
+      const call = await store.calls.findById(String(payload.callId));
+      // Filled or closed while this waited (e.g. for the end of quiet hours): nothing to ask any more.
+      if (!call || call.status !== 'open') return;
+      const person = await store.people.findById(String(payload.personId));
+      if (!person) return;
+      const activity = (await store.regions.allActivities(call.regionId)).find((a) => a.key === call.activityKey);
+      const message = callNotification(call, person, activity, await timeZoneOf(call));
+      await sendTo(person, message, `call:${call.id}:${person.id}`, `call:${call.id}`);
+    },
+    'call.filled': async (payload) => {
+      const call = await store.calls.findById(String(payload.callId));
+      if (!call || call.status !== 'full') return;
+      await closeAsks(call);
+      await tellCoordinator(call, msg('calls:coordinatorFull', { title: call.title, count: call.helpersNeeded }));
+    },
+    'call.deadline': async (payload) => {
+      const call = await store.calls.findById(String(payload.callId));
+      if (!call || !(await store.calls.expire(call.id, deps.now()))) return;
+      await closeAsks(call);
+      await tellCoordinator(call, msg('calls:coordinatorExpired', { title: call.title, accepted: call.acceptedCount, count: call.helpersNeeded }));
+    },
+  };
+}

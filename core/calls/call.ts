@@ -1,0 +1,75 @@
+/** A helper call, as the core sees it. */
+export interface HelperCall {
+  id: string;
+  regionId: string;
+  organisationId: string;
+  createdById: string | null;
+  activityKey: string;
+  title: string;
+  description: string;
+  /** The language the description was written in (ISO code); it is shown as written. */
+  descriptionLang: string;
+  placeName: string;
+  lat: number;
+  lon: number;
+  radiusKm: number | null;
+  startsAt: Date;
+  endsAt: Date;
+  answerBy: Date;
+  helpersNeeded: number;
+  acceptedCount: number;
+  languages: string[];
+  minAge: number | null;
+  skills: string | null;
+  status: 'open' | 'full' | 'cancelled' | 'expired' | 'done';
+  waves: number;
+  nextWaveAt: Date | null;
+  createdAt: Date;
+}
+
+export type NewCall = Omit<HelperCall, 'acceptedCount' | 'status' | 'waves' | 'nextWaveAt' | 'createdAt'>;
+
+export type ResponseStatus = 'asked' | 'accepted' | 'declined' | 'released' | 'filled';
+
+export interface CallResponse {
+  callId: string;
+  personId: string;
+  status: ResponseStatus;
+  askedAt: Date;
+  wave: number;
+  seenAt: Date | null;
+  answeredAt: Date | null;
+  attended: boolean | null;
+}
+
+/** What became of an accept. */
+export type AcceptOutcome =
+  | { kind: 'accepted'; call: HelperCall; nowFull: boolean }
+  /** Every place was taken a moment earlier. */
+  | { kind: 'full' }
+  /** Cancelled, expired, or past its answer deadline. */
+  | { kind: 'closed' }
+  | { kind: 'already-accepted' }
+  /** This person was never asked for this call. */
+  | { kind: 'not-asked' };
+
+export interface CallRepository {
+  create(call: NewCall): Promise<HelperCall>;
+  findById(id: string): Promise<HelperCall | null>;
+  /**
+   * Takes a place if the call is open, before its deadline, has a free place,
+   * and the person was asked and has not accepted yet. Exactly `helpersNeeded`
+   * accepts succeed however many arrive at once; the one that takes the last
+   * place turns the call 'full'.
+   */
+  accept(callId: string, personId: string, at: Date): Promise<AcceptOutcome>;
+  /** Returns false if the person was not asked or had accepted (then they release instead). */
+  decline(callId: string, personId: string, at: Date): Promise<boolean>;
+  /** Closes an open call whose answer deadline has passed; returns false if it was not open. */
+  expire(callId: string, at: Date): Promise<boolean>;
+  /** Marks every response still 'asked' as 'filled'; returns those people. */
+  closeOpenAsks(callId: string): Promise<string[]>;
+  /** Records that a wave was sent and when the next is due (null: none). */
+  recordWave(callId: string, wave: number, nextWaveAt: Date | null): Promise<void>;
+  responses(callId: string): Promise<CallResponse[]>;
+}

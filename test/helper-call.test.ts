@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminService, CallAnswers, isolate, type HelperCall } from '../core/index.js';
+import { backends, type TestDatabase } from './support/databases.js';
+import { text } from './support/locale-text.js';
+import { seedVolunteers, type SeededVolunteer } from './support/seed.js';
+import { startApp, type RunningApp } from './support/test-app.js';
+
+interface InboxMessage {
+  id: string;
+  view: { locale: string; messages: { text: string }[]; prompt: { token: string; text: string; choices: { value: string; label: string }[] } | null };
+}
+
+async function inbox(v: SeededVolunteer): Promise<InboxMessage[]> {
+  const response = await fetch(`${v.chat.baseUrl}/api/web/inbox`, { headers: { cookie: v.chat.cookie! } });
+  return ((await response.json()) as { messages: InboxMessage[] }).messages;
+}
+
+function tomorrowAt(hour: number): Date {
+  const d = new Date(Date.now() + 24 * 3600_000);
+  d.setUTCHours(hour, 0, 0, 0);
+  return d;
+}
+
+describe.each(backends)('a helper call on $name', (backend) => {
+  let db: TestDatabase;
+  let service: RunningApp;
+  let organisation: { id: string; regionId: string };
+
+  beforeAll(async () => {
+    db = await backend.create();
+    // No quiet hours here: the test must not depend on the time of day it runs at.
+    service = await startApp(db.database, { QUIET_HOURS: '0-0' });
+    const admin = new AdminService(service.app.store, randomUUID);
+    organisation = await admin.createOrganisation({ slug: `drk-${backend.name}`, name: 'DRK' });
+  });
+  afterAll(async () => {
+    await service?.close();
+    await db?.destroy();
+  });
+
+  async function post(needed: number, overrides: Partial<Parameters<RunningApp['app']['calls']['posting']['post']>[2]> = {}): Promise<HelperCall> {
+    return service.app.calls.posting.post(organisation, null, {
+      activity: 'translating',
+      title: 'Begleitung zur Ausländerbehörde',
+      description: 'Bitte 15 Minuten vorher am Eingang sein.',
+      place: 'Göttingen',
+      startsAt: tomorrowAt(9),
+      endsAt: tomorrowAt(11),
+      helpersNeeded: needed,
+      languages: ['ar'],
+      ...overrides,
+    });
+  }
+
+  it('asks the right volunteers in their language, takes exactly the places there are, and closes the rest', async () => {
+    const near = await seedVolunteers(db.database.prisma, service.url, [
+      { locale: 'ar', languages: ['ar', 'de'] },
+      { locale: 'de', languages: ['ar'] },
+      { locale: 'uk', languages: ['ar', 'uk'] },
+      { locale: 'en', languages: ['ar', 'en'] },
+    ]);
+    const [wrongLanguage, tooFar, otherActivity] = await seedVolunteers(db.database.prisma, service.url, [
+      { languages: ['fa'] },
+      { languages: ['ar'], lat: 52.52, lon: 13.4 },
+      { languages: ['ar'], activities: ['driving'] },
+    ]);
+    const call = await post(2);
+    await service.app.worker.drain();
+
+    for (const v of [wrongLanguage!, tooFar!, otherActivity!]) expect(await inbox(v)).toEqual([]);
+    const notifications = await Promise.all(near.map(inbox));
+    expect(notifications.map((n) => n.length)).toEqual([1, 1, 1, 1]);
+    const arabic = notifications[0]![0]!.view;
+    expect(arabic.locale).toBe('ar');
+    expect(arabic.prompt!.text).toContain(isolate('ar', 'Begleitung zur Ausländerbehörde'));
+    expect(arabic.prompt!.text).toContain(text('ar', 'activities:translating'));
+    expect(arabic.prompt!.choices.map((c) => c.label)).toEqual([text('ar', 'calls:accept'), text('ar', 'calls:decline')]);
+    expect(notifications[1]![0]!.view.prompt!.text).toContain('Noch gebraucht: 2');
+
+    // Three accept at once for two places: two get it, one is told kindly.
+    const token = `call:${call.id}`;
+    const answers = await Promise.all(near.slice(0, 3).map((v) => v.chat.send({ type: 'choice', token, values: ['accept'] })));
+    expect(answers.every((a) => a.error === undefined)).toBe(true);
+    const said = answers.map((a) => a.messages.map((m) => m.text).join());
+    expect(said.filter((s) => s.includes(text('ar', 'calls:justFilled')) || s.includes(text('de', 'calls:justFilled')) || s.includes(text('uk', 'calls:justFilled')))).toHaveLength(1);
+    const stored = await db.database.prisma.helperCall.findUniqueOrThrow({ where: { id: call.id } });
+    expect(stored).toMatchObject({ acceptedCount: 2, status: 'full' });
+
+    // The one who did not answer sees the notification turn into "filled".
+    await service.app.worker.drain();
+    const fourth = await inbox(near[3]!);
+    expect(fourth[0]!.view.prompt).toBeNull();
+    expect(fourth[0]!.view.messages[0]!.text).toBe(text('en', 'calls:filledNotice', { title: 'Begleitung zur Ausländerbehörde' }));
+    expect((await db.database.prisma.callResponse.findMany({ where: { callId: call.id } })).map((r) => r.status).sort()).toEqual(['accepted', 'accepted', 'filled', 'filled']);
+  });
+
+  it('answers a decline, a repeated accept, a stranger and a replayed event clearly', async () => {
+    const [a, b, stranger] = await seedVolunteers(db.database.prisma, service.url, [{ languages: ['ar'] }, { languages: ['ar'] }, { languages: ['fa'] }]);
+    const call = await post(3, { title: 'Sprachcafé' });
+    await service.app.worker.drain();
+    const token = `call:${call.id}`;
+    expect((await b!.chat.send({ type: 'choice', token, values: ['decline'] })).messages[0]!.text).toBe(text('de', 'calls:declined'));
+    expect((await a!.chat.send({ type: 'choice', token, values: ['accept'] }, 'accept-event-1')).messages[0]!.text).toContain(text('de', 'calls:accepted').split('{{')[0]!);
+    expect((await a!.chat.send({ type: 'choice', token, values: ['accept'] }, 'accept-event-1')).messages[0]!.text).toBe(text('de', 'conversation:duplicate'));
+    expect((await a!.chat.send({ type: 'choice', token, values: ['accept'] })).messages[0]!.text).toBe(text('de', 'calls:alreadyAccepted'));
+    expect((await stranger!.chat.send({ type: 'choice', token, values: ['accept'] })).messages[0]!.text).toBe(text('de', 'calls:notAsked'));
+    expect((await a!.chat.send({ type: 'text', text: 'vielleicht', token })).messages[0]!.text).toBe(text('de', 'calls:answerWith'));
+    expect(await db.database.prisma.helperCall.findUniqueOrThrow({ where: { id: call.id } })).toMatchObject({ acceptedCount: 1, status: 'open' });
+  });
+
+  it('rejects an invalid call with a reason for every field', async () => {
+    await expect(
+      service.app.calls.posting.post(organisation, null, {
+        activity: 'juggling',
+        title: 'x',
+        description: '',
+        place: 'Xyzzyhausen',
+        startsAt: new Date(Date.now() - 1000),
+        endsAt: new Date(Date.now() - 2000),
+        helpersNeeded: 0,
+        languages: ['xx'],
+      }),
+    ).rejects.toMatchObject({ problems: expect.arrayContaining(['activity', 'title', 'place', 'startsAt', 'endsAt', 'helpersNeeded', 'languages', 'answerBy'].map((field) => expect.objectContaining({ field }))) });
+  });
+
+  it('accepts exactly five of 200 simultaneous accepts, and tells the others kindly', async () => {
+    const people = await seedVolunteers(db.database.prisma, service.url, Array.from({ length: 200 }, () => ({ languages: ['ar'] })));
+    const call = await post(5, { title: 'Kleiderkammer', helpersNeeded: 5 });
+    await db.database.prisma.callResponse.createMany({ data: people.map((p) => ({ callId: call.id, personId: p.id })), skipDuplicates: true });
+    const answers = new CallAnswers(service.app.store, () => new Date());
+    const replies = await Promise.all(
+      people.map((p) => answers.answer({ channel: 'web', address: p.address, eventId: randomUUID(), input: { type: 'choice', token: `call:${call.id}`, values: ['accept'] } })),
+    );
+    const keys = replies.map((r) => r.messages[0]!.key);
+    expect(keys.filter((k) => k === 'calls:accepted')).toHaveLength(5);
+    expect(keys.filter((k) => k === 'calls:justFilled')).toHaveLength(195);
+    expect(await db.database.prisma.helperCall.findUniqueOrThrow({ where: { id: call.id } })).toMatchObject({ acceptedCount: 5, status: 'full' });
+    expect(await db.database.prisma.callResponse.count({ where: { callId: call.id, status: 'accepted' } })).toBe(5);
+  });
+});
