@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { hostname } from 'node:os';
 import {
   CallAnswers,
+  CallCoordination,
   CallDispatcher,
   CallPosting,
   callJobHandlers,
@@ -16,8 +17,11 @@ import {
   type Store,
 } from '../core/index.js';
 import { jobQueue } from '../prisma/repositories/job-repository.js';
+import { rateSlots } from '../prisma/repositories/rate-slots.js';
 import { WEB_CHANNEL, WebMessenger, webChatRouter } from '../bots/web/index.js';
-import { prismaStore } from '../prisma/store.js';
+import { calendarFeedRouter } from '../bots/web/calendar-feed.js';
+import { apiRouter } from '../bots/api/index.js';
+import { isUnavailable, prismaStore } from '../prisma/store.js';
 import { webInboxStore } from '../prisma/repositories/sent-message-repository.js';
 import { ConfigError, type Config } from './config.js';
 import type { Database } from './database.js';
@@ -33,7 +37,7 @@ export interface App {
   engine: ConversationEngine;
   store: Store;
   translations: Translations;
-  calls: { posting: CallPosting; dispatcher: CallDispatcher };
+  calls: { posting: CallPosting; dispatcher: CallDispatcher; coordination: CallCoordination };
   /** Runs waves, notifications and deadlines; started by the service, drained by tests. */
   worker: JobWorker;
 }
@@ -57,14 +61,17 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     render: (locale, message) => translations.render(locale, message),
     now: () => new Date(),
     newId: () => randomUUID(),
+    publicUrl: config.publicUrl,
   };
-  const answers = new CallAnswers(store, services.now);
+  const answers = new CallAnswers(store, services.now, config.calls.reminderHours);
   const engine = createConversationEngine(store, services, [answers]);
 
   const inbox = webInboxStore(db.prisma, WEB_CHANNEL);
   const messengers = new Map<string, MessengerPort>([[WEB_CHANNEL, new WebMessenger(inbox, translations, WEB_CHANNEL)]]);
 
+  const posting = new CallPosting(store, services.places, services.now, services.newId, config.defaultLocale);
   const http = createHttpApp({ trustProxy: config.trustProxy, log, ready: () => db.ping() });
+  http.use('/api/v1', apiRouter({ store, posting, renderer: translations, log: log.child({ channel: 'api' }), publicUrl: config.publicUrl, isUnavailable }));
   http.use(
     webChatRouter({
       inbox,
@@ -75,13 +82,15 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       log: log.child({ channel: 'web' }),
     }),
   );
+  http.use(calendarFeedRouter({ store, renderer: translations, log: log.child({ component: 'calendar-feed' }) }));
   const dispatcher = new CallDispatcher(store, { ...DEFAULT_DISPATCH, ...config.calls }, services.now);
-  const posting = new CallPosting(store, services.places, services.now, services.newId, config.defaultLocale);
   const worker = new JobWorker({
     queue: jobQueue(db.prisma),
     workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    handlers: callJobHandlers({ store, dispatcher, messengers, now: services.now }),
+    handlers: callJobHandlers({ store, dispatcher, messengers, slots: rateSlots(db.prisma), now: services.now }),
+    lockMs: config.jobLockMs,
     log: log.child({ component: 'jobs' }),
   });
-  return { http, messengers, engine, store, translations, calls: { posting, dispatcher }, worker };
+  const coordination = new CallCoordination(store, services.now);
+  return { http, messengers, engine, store, translations, calls: { posting, dispatcher, coordination }, worker };
 }

@@ -33,6 +33,11 @@ const schema = z.object({
     .string()
     .regex(/^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, 'must be two local hours like 21-8 (from 21:00 to 8:00)')
     .default('21-8'),
+  JOB_LOCK_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be a whole number').min(5, 'must be at least 5').max(3600, 'must be at most 3600').default(60),
+  REMINDER_HOURS: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be hours before the start, separated by commas, like 24,2')
+    .default('24,2'),
   SECURE_COOKIES: flag.optional(),
 });
 
@@ -46,7 +51,9 @@ export interface Config {
   region: { name: string; controller: string | undefined; contact: string | undefined };
   trustProxy: boolean;
   secureCookies: boolean;
-  calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number } };
+  /** How long a worker holds a job: after a crash, its jobs run elsewhere once this has passed. */
+  jobLockMs: number;
+  calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number }; reminderHours: number[] };
 }
 
 /**
@@ -76,10 +83,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     region: { name: e.REGION_NAME, controller: e.PRIVACY_CONTROLLER, contact: e.PRIVACY_CONTACT },
     trustProxy: e.TRUST_PROXY,
     secureCookies: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
+    jobLockMs: e.JOB_LOCK_SECONDS * 1000,
     calls: {
       waveIntervalMs: e.CALL_WAVE_MINUTES * 60_000,
       maxAsksPerDay: e.CALL_MAX_PER_DAY,
       quietHours: { from: Number(e.QUIET_HOURS.split('-')[0]), to: Number(e.QUIET_HOURS.split('-')[1]) },
+      reminderHours: e.REMINDER_HOURS.split(',').map(Number),
     },
   };
 }

@@ -53,6 +53,8 @@ async function main(): Promise<void> {
     const port = (server.address() as AddressInfo).port;
     const local = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
     log.info({ url: local, publicUrl: config.publicUrl }, `Helferruf is running. Open the web chat at ${local}`);
+    // Jobs start once the web server answers: on the embedded database they share one thread with it.
+    app.worker.start();
   });
   server.on('error', async (error: NodeJS.ErrnoException) => {
     const message =
@@ -62,8 +64,6 @@ async function main(): Promise<void> {
     await db.close();
     process.exit(1);
   });
-
-  app.worker.start();
 
   // Forget abandoned drafts and old event ids: hourly, on every instance (it is idempotent).
   const tidy = async () => {

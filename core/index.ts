@@ -32,3 +32,4 @@ export { CallDispatcher, DEFAULT_DISPATCH, type DispatchSettings, type WaveResul
 export { callJobHandlers } from './calls/call-jobs.js';
 export { callNotification, filledNotice } from './calls/notification.js';
 export { afterQuietHours, type QuietHours } from './calls/quiet-hours.js';
+export { CallCoordination, type CallStatusReport } from './calls/coordination.js';

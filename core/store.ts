@@ -4,6 +4,7 @@ import type { ConversationState } from './conversation/state.js';
 import type { CallRepository } from './calls/call.js';
 import type { CandidateFinder } from './calls/candidates.js';
 import type { JobRepository } from './jobs/job-queue.js';
+import type { CommitmentRepository } from './calls/commitments.js';
 
 /**
  * The storage ports the core needs. Implementations live in `prisma/`; they
@@ -67,6 +68,8 @@ export interface ChannelIdentity {
 export interface IdentityRepository {
   link(identity: { channel: string; address: string; personId: string; preferred: boolean }): Promise<void>;
   listForPerson(personId: string): Promise<ChannelIdentity[]>;
+  /** The channel said this address cannot be reached any more (e.g. the bot was blocked). */
+  markUnreachable(channel: string, address: string, at: Date): Promise<void>;
 }
 
 export interface Consent {
@@ -128,6 +131,7 @@ export interface OrganisationRepository {
   findBySlug(slug: string): Promise<Organisation | null>;
   list(regionId?: string): Promise<Organisation[]>;
   addMember(organisationId: string, personId: string): Promise<void>;
+  findById(id: string): Promise<Organisation | null>;
 }
 
 export type RoleName = 'reader' | 'commenter' | 'writer' | 'coordinator' | 'moderator' | 'admin';
@@ -190,6 +194,7 @@ export interface Repositories {
   calls: CallRepository;
   candidates: CandidateFinder;
   jobs: JobRepository;
+  commitments: CommitmentRepository;
 }
 
 /** The repositories plus a unit of work: everything inside `transaction` commits or nothing does. */

@@ -15,6 +15,7 @@ import { sentMessageRepository } from './repositories/sent-message-repository.js
 import { callRepository } from './repositories/call-repository.js';
 import { candidateFinder } from './repositories/candidate-finder.js';
 import { jobRepository } from './repositories/job-repository.js';
+import { commitmentRepository } from './repositories/commitment-repository.js';
 
 function repositories(db: Db): Repositories {
   return {
@@ -32,6 +33,7 @@ function repositories(db: Db): Repositories {
     calls: callRepository(db),
     candidates: candidateFinder(db),
     jobs: jobRepository(db),
+    commitments: commitmentRepository(db),
   };
 }
 

@@ -18,6 +18,8 @@ export class CallAnswers {
   constructor(
     private readonly store: Store,
     private readonly now: () => Date,
+    /** Reminders go this many hours before the start (those still ahead when accepting). */
+    private readonly reminderHours: number[] = [24, 2],
   ) {}
 
   handles(event: IncomingEvent): boolean {
@@ -30,13 +32,24 @@ export class CallAnswers {
     if (input.type !== 'choice' && input.type !== 'text') throw new Error('CallAnswers.answer needs a choice or text');
     const callId = (input.token ?? '').slice(CALL_TOKEN_PREFIX.length);
     const choice = input.type === 'choice' ? input.values[0] : interpretText(input.text);
-    if (choice !== 'accept' && choice !== 'decline') return { messages: [msg('calls:answerWith')] };
+    if (choice !== 'accept' && choice !== 'decline' && choice !== 'confirm' && choice !== 'release') return { messages: [msg('calls:answerWith')] };
     const at = this.now();
 
     return this.store.transaction(async (repos) => {
       if (!(await repos.events.record(event.channel, event.eventId))) return { messages: [msg('conversation:duplicate')] };
       const person = await repos.people.findByIdentity(event.channel, event.address);
       if (!person) return { messages: [msg('errors:NOT_REGISTERED')] };
+      if (choice === 'confirm') {
+        const response = (await repos.calls.responses(callId)).find((r) => r.personId === person.id);
+        return { messages: [msg(response?.status === 'accepted' ? 'calls:confirmed' : 'calls:notAccepted')] };
+      }
+      if (choice === 'release') {
+        if (!(await repos.calls.release(callId, person.id, at))) return { messages: [msg('calls:notAccepted')] };
+        // Backfill: the freed place is offered to the next candidates at once.
+        await repos.jobs.enqueue({ name: 'call.wave', key: `call.wave:${callId}:backfill:${person.id}:${at.getTime()}`, payload: { callId } });
+        await repos.jobs.enqueue({ name: 'call.released', payload: { callId } });
+        return { messages: [msg('calls:released')] };
+      }
       if (choice === 'decline') {
         return { messages: [msg((await repos.calls.decline(callId, person.id, at)) ? 'calls:declined' : 'calls:cannotDecline')] };
       }
@@ -46,6 +59,12 @@ export class CallAnswers {
           const { call } = outcome;
           // Enqueued in the same transaction as the last place was taken: exactly once per filling.
           if (outcome.nowFull) await repos.jobs.enqueue({ name: 'call.filled', payload: { callId: call.id } });
+          for (const hours of this.reminderHours) {
+            const runAt = new Date(call.startsAt.getTime() - hours * 3600_000);
+            if (runAt > at) {
+              await repos.jobs.enqueue({ name: 'call.remind', key: `call.remind:${call.id}:${person.id}:${hours}:${at.getTime()}`, payload: { callId: call.id, personId: person.id, acceptedAt: at.toISOString() }, runAt });
+            }
+          }
           const region = await repos.regions.findById(call.regionId);
           return {
             messages: [

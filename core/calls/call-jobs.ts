@@ -1,16 +1,19 @@
 import { msg } from '../messages.js';
-import type { MessengerPort } from '../messaging/messenger.js';
+import { DeliveryError, type MessengerPort, type SendOptions } from '../messaging/messenger.js';
+import type { RateSlots } from '../jobs/job-queue.js';
+import { RetryLater } from '../jobs/worker.js';
 import type { Person } from '../people/person.js';
 import type { Store } from '../store.js';
 import type { HelperCall } from './call.js';
 import type { CallDispatcher } from './dispatch.js';
-import { callNotification, filledNotice } from './notification.js';
+import { callNotification, callReminder, filledNotice } from './notification.js';
 import type { TurnResult } from '../conversation/types.js';
 
 export interface CallJobDeps {
   store: Store;
   dispatcher: CallDispatcher;
   messengers: Map<string, MessengerPort>;
+  slots: RateSlots;
   now: () => Date;
 }
 
@@ -25,13 +28,46 @@ type Handler = (payload: Record<string, unknown>) => Promise<void>;
 export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
   const { store, messengers } = deps;
 
-  /** Sends to the person's preferred reachable channel; false when there is none. */
+  /**
+   * Waits for this send's slot: the limit holds across every instance, not per process. Slots are
+   * 2 % wider than the limit, so timer jitter between the slot and the actual send cannot put one
+   * message too many into any second.
+   */
+  async function slot(key: string, perSecond: number) {
+    const at = await deps.slots.reserve(key, (1000 / perSecond) * 1.02, deps.now());
+    const wait = at.getTime() - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /**
+   * Sends to the person's preferred reachable channel within its limits; false when there is none.
+   * A channel that says "slow down" blocks its slots and the job comes back then; one that says the
+   * person cannot be reached marks them so, and nobody retries that forever.
+   */
   async function sendTo(person: Person, message: TurnResult, key?: string, subject?: string): Promise<boolean> {
     const identities = (await store.identities.listForPerson(person.id)).filter((i) => !i.unreachableSince && messengers.has(i.channel));
     const identity = identities.find((i) => i.preferred) ?? identities[0];
     if (!identity) return false;
-    await messengers.get(identity.channel)!.send(identity.address, message, { ...(key ? { key } : {}), ...(subject ? { subject } : {}) });
-    return true;
+    const messenger = messengers.get(identity.channel)!;
+    const options: SendOptions = { ...(key ? { key } : {}), ...(subject ? { subject } : {}) };
+    if (messenger.limits?.perSecond) await slot(messenger.channel, messenger.limits.perSecond);
+    if (messenger.limits?.perAddressPerSecond) await slot(`${messenger.channel}:${identity.address}`, messenger.limits.perAddressPerSecond);
+    try {
+      await messenger.send(identity.address, message, options);
+      return true;
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) throw error;
+      if (error.failure === 'unreachable') {
+        await store.identities.markUnreachable(identity.channel, identity.address, deps.now());
+        return false;
+      }
+      if (error.failure === 'rate-limited') {
+        const retryAfterMs = error.retryAfterMs ?? 1000;
+        await deps.slots.block(messenger.channel, new Date(Date.now() + retryAfterMs));
+        throw new RetryLater(retryAfterMs, 'RATE_LIMITED');
+      }
+      throw error;
+    }
   }
 
   async function timeZoneOf(call: HelperCall): Promise<string> {
@@ -44,15 +80,15 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
     if (coordinator) await sendTo(coordinator, { locale: coordinator.locale, messages: [message] });
   }
 
-  /** Turns the unanswered notifications of a call into a "filled" notice where they can be edited. */
-  async function closeAsks(call: HelperCall) {
+  /** Turns the unanswered notifications of a call into a notice ("filled", "cancelled") where they can be edited. */
+  async function closeAsks(call: HelperCall, notice: (locale: string) => TurnResult = (locale) => filledNotice(call, locale)) {
     const people = await store.calls.closeOpenAsks(call.id);
     for (const personId of people) {
       const person = await store.people.findById(personId);
       if (!person) continue;
       const identities = await store.identities.listForPerson(personId);
       for (const ref of await store.sentMessages.bySubject(`call:${call.id}`, identities)) {
-        await messengers.get(ref.channel)?.edit(ref, filledNotice(call, person.locale));
+        await messengers.get(ref.channel)?.edit(ref, notice(person.locale));
       }
     }
   }
@@ -76,6 +112,29 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
       if (!call || call.status !== 'full') return;
       await closeAsks(call);
       await tellCoordinator(call, msg('calls:coordinatorFull', { title: call.title, count: call.helpersNeeded }));
+    },
+    'call.remind': async (payload) => {
+      const call = await store.calls.findById(String(payload.callId));
+      if (!call || (call.status !== 'open' && call.status !== 'full')) return;
+      const response = (await store.calls.responses(call.id)).find((r) => r.personId === payload.personId);
+      // Only for the acceptance it was scheduled for: not after a release, nor twice after accepting again.
+      if (response?.status !== 'accepted' || response.answeredAt?.toISOString() !== payload.acceptedAt) return;
+      const person = await store.people.findById(String(payload.personId));
+      if (!person) return;
+      await sendTo(person, callReminder(call, person.locale, await timeZoneOf(call)));
+    },
+    'call.released': async (payload) => {
+      const call = await store.calls.findById(String(payload.callId));
+      if (call) await tellCoordinator(call, msg('calls:coordinatorReleased', { title: call.title, accepted: call.acceptedCount, count: call.helpersNeeded }));
+    },
+    'call.cancelled': async (payload) => {
+      const call = await store.calls.findById(String(payload.callId));
+      if (!call || call.status !== 'cancelled') return;
+      await closeAsks(call, (locale) => ({ locale, messages: [msg('calls:cancelledNotice', { title: call.title })] }));
+      for (const personId of (payload.accepted as string[] | undefined) ?? []) {
+        const person = await store.people.findById(personId);
+        if (person) await sendTo(person, { locale: person.locale, messages: [msg('calls:cancelledNotice', { title: call.title })] }, `call.cancelled:${call.id}:${personId}`);
+      }
     },
     'call.deadline': async (payload) => {
       const call = await store.calls.findById(String(payload.callId));

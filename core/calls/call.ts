@@ -65,6 +65,16 @@ export interface CallRepository {
   accept(callId: string, personId: string, at: Date): Promise<AcceptOutcome>;
   /** Returns false if the person was not asked or had accepted (then they release instead). */
   decline(callId: string, personId: string, at: Date): Promise<boolean>;
+  /**
+   * Gives an accepted place back: the response becomes 'released' and the call
+   * re-opens if it was full and its deadline has not passed. Returns false if
+   * the person had not accepted.
+   */
+  release(callId: string, personId: string, at: Date): Promise<boolean>;
+  /** Cancels an open or full call; returns the people who had accepted, or null if it was not open or full. */
+  cancel(callId: string, at: Date): Promise<string[] | null>;
+  /** Records whether an accepted helper came; a no-show is counted on the person. Returns false if they had not accepted. */
+  setAttendance(callId: string, personId: string, attended: boolean, at: Date): Promise<boolean>;
   /** Closes an open call whose answer deadline has passed; returns false if it was not open. */
   expire(callId: string, at: Date): Promise<boolean>;
   /** Marks every response still 'asked' as 'filled'; returns those people. */

@@ -47,3 +47,19 @@ export function callNotification(call: HelperCall, recipient: Recipient, activit
 export function filledNotice(call: HelperCall, locale: string): TurnResult {
   return { locale, messages: [msg('calls:filledNotice', { title: call.title })] };
 }
+
+/** Before the start: the commitment again, with a way to confirm or to give the place back. */
+export function callReminder(call: HelperCall, locale: string, timeZone: string): TurnResult {
+  return {
+    locale,
+    messages: [],
+    prompt: {
+      token: `${CALL_TOKEN_PREFIX}${call.id}`,
+      text: msg('calls:reminder', { title: call.title, when: { dateTime: call.startsAt, until: call.endsAt, timeZone }, place: call.placeName }),
+      choices: [
+        { value: 'confirm', label: msg('calls:confirm') },
+        { value: 'release', label: msg('calls:release') },
+      ],
+    },
+  };
+}

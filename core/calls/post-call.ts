@@ -61,7 +61,11 @@ export class CallPosting {
     private readonly defaultLanguage = 'de',
   ) {}
 
-  async post(organisation: { id: string; regionId: string }, createdById: string | null, input: CallInput): Promise<HelperCall> {
+  /**
+   * `options.id` fixes the call's id (an API client's idempotency key maps to one); posting
+   * twice with the same id fails on the primary key, so a concurrent duplicate never creates two.
+   */
+  async post(organisation: { id: string; regionId: string }, createdById: string | null, input: CallInput, options: { id?: string } = {}): Promise<HelperCall> {
     const problems: Problem[] = [];
     const problem = (field: string, key: string, params?: Parameters<typeof msg>[1]) => problems.push({ field, message: msg(`calls:invalid.${key}`, params) });
     const now = this.now();
@@ -87,7 +91,7 @@ export class CallPosting {
     if (input.minAge !== undefined && !(Number.isInteger(input.minAge) && input.minAge >= 0 && input.minAge <= 99)) problem('minAge', 'minAge');
     if (problems.length || !place || !descriptionLang) throw new CallValidationError(problems);
 
-    const id = this.newId();
+    const id = options.id ?? this.newId();
     return this.store.transaction(async (repos) => {
       const call = await repos.calls.create({
         id,
@@ -98,7 +102,8 @@ export class CallPosting {
         title,
         description,
         descriptionLang,
-        placeName: typeof input.place === 'string' ? input.place.trim() : place.name,
+        // A bare postcode reads better with its town; anything longer (an address) is kept as written.
+        placeName: typeof input.place !== 'string' ? place.name : /^\d{5}$/.test(input.place.trim()) ? `${input.place.trim()} ${place.name}` : input.place.trim(),
         lat: place.lat,
         lon: place.lon,
         radiusKm: input.radiusKm ?? null,

@@ -28,6 +28,8 @@ export interface ConversationServices {
   render(locale: string, message: Msg): string;
   now(): Date;
   newId(): string;
+  /** The address people open (`PUBLIC_URL`, no trailing slash), for links such as the calendar feed. */
+  publicUrl?: string;
 }
 
 export interface FlowContext {

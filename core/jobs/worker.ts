@@ -2,6 +2,7 @@ import type { ClaimedJob, JobQueue } from './job-queue.js';
 
 /** What the worker logs through: ids, names and codes only, never payloads. */
 export interface WorkerLog {
+  debug?(obj: object, msg?: string): void;
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
@@ -180,6 +181,7 @@ export class JobWorker {
     }
     try {
       await this.queue.complete(job.id, this.workerId, this.now());
+      this.log.debug?.(context, 'job done');
     } catch (error) {
       // The job ran; if its lock expires before we can record that, it runs again: handlers are idempotent.
       this.log.error({ ...context, err: { message: (error as Error).message } }, 'could not mark a job done');

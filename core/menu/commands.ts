@@ -7,6 +7,7 @@ import { MENU } from './menu-flow.js';
 import { PROFILE, exportTransition } from '../profile/profile-flow.js';
 import { DELETE } from '../profile/delete-flow.js';
 import { REGISTRATION } from '../registration/registration-flow.js';
+import { calendarCommand, commitmentsCommand } from '../calls/commitments.js';
 
 function needsRegistration(ctx: FlowContext, then: () => Transition | Promise<Transition>) {
   return ctx.person ? then() : stay(ctx, msg('errors:NOT_REGISTERED'));
@@ -29,4 +30,6 @@ export const commands: CommandTable = {
     if (ctx.person) return { messages: [msg('conversation:cancelled')], next: { flow: MENU, step: 'main' } };
     return { messages: [msg('registration:cancelled')], next: { flow: REGISTRATION, step: 'language' } };
   },
+  commitments: (ctx) => needsRegistration(ctx, () => commitmentsCommand(ctx)),
+  calendar: (ctx) => needsRegistration(ctx, () => calendarCommand(ctx)),
 };

@@ -60,6 +60,8 @@ export class DeliveryError extends Error {
 export interface MessengerPort {
   readonly channel: string;
   readonly capabilities: ChannelCapabilities;
+  /** The channel's sending limits, kept across every instance (e.g. Telegram: 30/s, 1/s per chat). */
+  readonly limits?: { perSecond?: number; perAddressPerSecond?: number };
   /**
    * Sends to a channel address; throws {@link DeliveryError} when it cannot.
    * A `key` makes the send idempotent where the channel allows it (the same key

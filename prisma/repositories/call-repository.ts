@@ -57,6 +57,36 @@ export function callRepository(db: Db): CallRepository {
       });
       return count === 1;
     },
+    async release(callId, personId, at) {
+      const { count } = await db.callResponse.updateMany({ where: { callId, personId, status: 'accepted' }, data: { status: 'released', answeredAt: at } });
+      if (count === 0) return false;
+      await db.$executeRaw`
+        UPDATE "HelperCall"
+           SET "acceptedCount" = "acceptedCount" - 1,
+               "status" = CASE WHEN "status" = 'full' AND "answerBy" > ${at} THEN 'open'::"CallStatus" ELSE "status" END,
+               "filledAt" = NULL
+         WHERE "id" = ${callId}`;
+      return true;
+    },
+    async cancel(callId, at) {
+      const { count } = await db.helperCall.updateMany({ where: { id: callId, status: { in: ['open', 'full'] } }, data: { status: 'cancelled', cancelledAt: at } });
+      if (count === 0) return null;
+      const accepted = await db.callResponse.findMany({ where: { callId, status: 'accepted' }, select: { personId: true } });
+      return accepted.map((r) => r.personId);
+    },
+    async setAttendance(callId, personId, attended, at) {
+      if (attended) {
+        const { count } = await db.callResponse.updateMany({ where: { callId, personId, status: 'accepted' }, data: { attended } });
+        return count === 1;
+      }
+      // A no-show is counted once per call, however often it is marked.
+      const { count } = await db.callResponse.updateMany({
+        where: { callId, personId, status: 'accepted', OR: [{ attended: null }, { attended: true }] },
+        data: { attended: false },
+      });
+      if (count === 1) await db.person.update({ where: { id: personId }, data: { noShowCount: { increment: 1 }, lastNoShowAt: at } });
+      return count === 1 || (await db.callResponse.count({ where: { callId, personId, status: 'accepted' } })) === 1;
+    },
     async expire(callId, at) {
       const { count } = await db.helperCall.updateMany({ where: { id: callId, status: 'open', answerBy: { lte: at } }, data: { status: 'expired' } });
       return count === 1;

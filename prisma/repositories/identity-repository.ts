@@ -11,6 +11,9 @@ export function identityRepository(db: Db): IdentityRepository {
         update: { personId, preferred, unreachableSince: null },
       });
     },
+    async markUnreachable(channel, address, at) {
+      await db.channelIdentity.updateMany({ where: { channel, address, unreachableSince: null }, data: { unreachableSince: at } });
+    },
     async listForPerson(personId) {
       const rows = await db.channelIdentity.findMany({ where: { personId }, orderBy: { createdAt: 'asc' } });
       return rows.map(({ channel, address, personId: pid, preferred, unreachableSince, createdAt }) => ({

@@ -16,5 +16,8 @@ export function organisationRepository(db: Db): OrganisationRepository {
     async addMember(organisationId, personId) {
       await db.membership.createMany({ data: [{ organisationId, personId }], skipDuplicates: true });
     },
+    async findById(id) {
+      return db.organisation.findUnique({ where: { id } });
+    },
   };
 }

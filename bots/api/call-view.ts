@@ -1,0 +1,53 @@
+import type { CallResponse, HelperCall } from '../../core/index.js';
+
+/** A call as the API shows it: the fields it was posted with, its state, ISO dates. No personal data. */
+export function callJson(call: HelperCall) {
+  return {
+    id: call.id,
+    status: call.status,
+    activity: call.activityKey,
+    title: call.title,
+    description: call.description,
+    descriptionLang: call.descriptionLang,
+    place: { name: call.placeName, lat: call.lat, lon: call.lon },
+    radiusKm: call.radiusKm,
+    startsAt: call.startsAt.toISOString(),
+    endsAt: call.endsAt.toISOString(),
+    answerBy: call.answerBy.toISOString(),
+    helpersNeeded: call.helpersNeeded,
+    acceptedCount: call.acceptedCount,
+    languages: call.languages,
+    minAge: call.minAge,
+    skills: call.skills,
+    createdAt: call.createdAt.toISOString(),
+  };
+}
+
+function tally(responses: CallResponse[]) {
+  const count = (status: CallResponse['status']) => responses.filter((r) => r.status === status).length;
+  return {
+    asked: responses.length,
+    seen: responses.filter((r) => r.seenAt !== null).length,
+    accepted: count('accepted'),
+    declined: count('declined'),
+    released: count('released'),
+    unanswered: count('asked'),
+  };
+}
+
+/**
+ * Where a call stands: how many were asked, saw it, accepted or declined, in
+ * total and per wave, and how many places are still open. Counts only, never
+ * who: the organisation learns names through its coordinators, not the API.
+ */
+export function callStatusJson(call: HelperCall, responses: CallResponse[]) {
+  const waves = [...new Set(responses.map((r) => r.wave))].sort((a, b) => a - b);
+  return {
+    ...callJson(call),
+    openPlaces: Math.max(0, call.helpersNeeded - call.acceptedCount),
+    responses: tally(responses),
+    wavesSent: call.waves,
+    nextWaveAt: call.nextWaveAt?.toISOString() ?? null,
+    waves: waves.map((wave) => ({ wave, ...tally(responses.filter((r) => r.wave === wave)) })),
+  };
+}

@@ -1,0 +1,71 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { msg, StoreUnavailableError, type Store } from '../../core/index.js';
+// Not yet re-exported by core/index.ts; imported from its own file until it is.
+import { CALENDAR_FEED_PATH, CALENDAR_TOKEN, commitmentsIcs } from '../../core/calls/commitments.js';
+import type { Renderer } from './web-view.js';
+
+export interface CalendarFeedLog {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface CalendarFeedOptions {
+  store: Pick<Store, 'transaction'>;
+  renderer: Renderer;
+  log: CalendarFeedLog;
+  now?: () => Date;
+}
+
+/**
+ * Commitments that ended this long ago stay in a subscribed calendar, so an
+ * event does not vanish from it the moment it is over.
+ */
+const KEEP_PAST_MS = 30 * 24 * 3600_000;
+
+/**
+ * A person's commitments as an iCal feed at a secret address
+ * (`/calendar/<token>.ics`) that calendar apps subscribe to. The token is the
+ * only credential: an unknown one gets a bare 404, and it is never logged.
+ */
+export function calendarFeedRouter(options: CalendarFeedOptions): Router {
+  const router = express.Router();
+  const { store, renderer, log } = options;
+  const now = options.now ?? (() => new Date());
+
+  router.get(`${CALENDAR_FEED_PATH}:token.ics`, async (req: Request, res: Response) => {
+    const token = String(req.params.token);
+    try {
+      if (!CALENDAR_TOKEN.test(token)) return notFound(res);
+      const at = now();
+      // In a transaction so that an unreachable database surfaces as StoreUnavailableError.
+      const found = await store.transaction(async (repos) => {
+        const personId = await repos.commitments.byCalendarToken(token);
+        const person = personId ? await repos.people.findById(personId) : null;
+        return person && { locale: person.locale, commitments: await repos.commitments.upcoming(person.id, new Date(at.getTime() - KEEP_PAST_MS)) };
+      });
+      if (!found) return notFound(res);
+      const name = renderer.render(found.locale, msg('commitments:calendarName'));
+      res
+        .status(200)
+        .set({ 'Content-Type': 'text/calendar; charset=utf-8', 'Cache-Control': 'private, max-age=300' })
+        .send(commitmentsIcs(found.commitments, name, at));
+    } catch (error) {
+      // The path holds the secret, and a database error may quote the query: neither is logged as it is.
+      const redact = (text: string) => text.split(token).join('[token]');
+      if (error instanceof StoreUnavailableError) {
+        log.warn({ route: 'calendar-feed' }, 'database unavailable while serving a calendar feed');
+        res.status(503).set({ 'Cache-Control': 'no-store', 'Retry-After': '60' }).type('text/plain').send('Service unavailable');
+        return;
+      }
+      const err = error instanceof Error ? { name: error.name, message: redact(error.message), stack: redact(error.stack ?? '') } : { message: 'non-error thrown' };
+      log.error({ err, route: 'calendar-feed' }, 'unexpected error while serving a calendar feed');
+      res.status(500).set('Cache-Control', 'no-store').type('text/plain').send('Internal error');
+    }
+  });
+
+  return router;
+}
+
+function notFound(res: Response) {
+  res.status(404).set('Cache-Control', 'no-store').type('text/plain').send('Not found');
+}
