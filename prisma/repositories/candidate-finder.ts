@@ -18,17 +18,21 @@ function ts(at: Date): Prisma.Sql {
  *
  * `nearby` uses only the Person row: the grid-cell box (index on regionId,
  * cell) and the activity and language arrays (GIN), then the exact distance,
- * and sorts what is left by the rotation order. The sort needs every such row,
- * but it is cheap.
+ * and sorts what is left by the rotation order. The sort needs every such row;
+ * reading them is most of the cost, the sort itself is cheap.
  *
  * The checks that need other tables (consent, already asked, busy, daily
  * limit) each cost index probes per person. Run before the sort they would
- * cost probes for every person within reach, thousands in a large region;
- * run on the sorted rows, the LIMIT stops them after about `limit` people.
- * `nearby` is MATERIALIZED so that the planner cannot pull those checks below
- * the sort, and the outer query reads it in its stored order: PostgreSQL's
- * CTE scan with a filter and a LIMIT keeps that order (the tests check it on
- * PGlite and PostgreSQL).
+ * cost probes for everyone within reach, thousands in a large region; run on
+ * the sorted rows, the LIMIT stops them after about `limit` people. So:
+ * - `nearby` is MATERIALIZED, so the planner cannot push them below the sort;
+ * - they are scalar subqueries, not EXISTS: PostgreSQL turns a top-level
+ *   EXISTS into a semi or anti join, and a hash or merge join may reorder the
+ *   rows or read a whole table (the planner cannot see that the LIMIT stops
+ *   early); a scalar subquery stays a per-row probe in the scan's filter.
+ * The outer query is then one CTE scan with a filter under the LIMIT, which
+ * returns rows in the order `nearby` stored them (the tests check the order
+ * on PGlite and PostgreSQL).
  *
  * Exported for the benchmark's EXPLAIN ANALYZE; everything else uses `candidateFinder`.
  */
@@ -63,21 +67,23 @@ export function findCandidatesSql(q: CandidateQuery): Prisma.Sql {
     )
     SELECT n.id AS "personId", n.locale, n.distance AS "distanceKm", n."lastAskedAt", n."timesAsked"
     FROM nearby n
-    WHERE EXISTS (
-        SELECT 1 FROM "Consent" c
+    WHERE (
+        SELECT true FROM "Consent" c
         WHERE c."personId" = n.id AND c.kind = 'privacy' AND c."withdrawnAt" IS NULL
+        LIMIT 1
       )
-      AND NOT EXISTS (
-        SELECT 1 FROM "CallResponse" r
+      AND (
+        SELECT true FROM "CallResponse" r
         WHERE r."callId" = ${q.callId} AND r."personId" = n.id
-      )
-      AND NOT EXISTS (
-        SELECT 1 FROM "CallResponse" r JOIN "HelperCall" h ON h.id = r."callId"
+      ) IS NULL
+      AND (
+        SELECT true FROM "CallResponse" r JOIN "HelperCall" h ON h.id = r."callId"
         WHERE r."personId" = n.id AND r.status = 'accepted'
           AND h.id <> ${q.callId}
           AND h.status NOT IN ('cancelled', 'expired')
           AND h."startsAt" < ${ts(q.endsAt)} AND h."endsAt" > ${ts(q.startsAt)}
-      )
+        LIMIT 1
+      ) IS NULL
       -- Counts at most maxAsksPerDay rows per person, not their whole day.
       AND (
         SELECT count(*) FROM (
