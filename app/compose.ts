@@ -64,12 +64,12 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     publicUrl: config.publicUrl,
   };
   const answers = new CallAnswers(store, services.now, config.calls.reminderHours);
-  const engine = createConversationEngine(store, services, [answers]);
+  const posting = new CallPosting(store, services.places, services.now, services.newId, config.defaultLocale);
+  const engine = createConversationEngine(store, services, [answers], posting);
 
   const inbox = webInboxStore(db.prisma, WEB_CHANNEL);
   const messengers = new Map<string, MessengerPort>([[WEB_CHANNEL, new WebMessenger(inbox, translations, WEB_CHANNEL)]]);
 
-  const posting = new CallPosting(store, services.places, services.now, services.newId, config.defaultLocale);
   const http = createHttpApp({ trustProxy: config.trustProxy, log, ready: () => db.ping() });
   http.use('/api/v1', apiRouter({ store, posting, renderer: translations, log: log.child({ channel: 'api' }), publicUrl: config.publicUrl, isUnavailable }));
   http.use(

@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     try {
       const result = await housekeeping(app.store, new Date());
       if (result.draftsForgotten || result.eventsPruned) log.info(result, 'housekeeping');
+      // PGlite has no autovacuum: without fresh statistics the matching's plans degrade.
+      if (db.kind === 'pglite') await db.prisma.$executeRawUnsafe('VACUUM ANALYZE');
     } catch (error) {
       log.warn({ err: { message: (error as Error).message } }, 'housekeeping failed; trying again in an hour');
     }

@@ -7,14 +7,16 @@ import { menuFlow } from './menu/menu-flow.js';
 import { deleteFlow } from './profile/delete-flow.js';
 import { profileFlow } from './profile/profile-flow.js';
 import { registrationFlow } from './registration/registration-flow.js';
+import { postCallFlow } from './calls/post-call-flow.js';
+import type { CallPosting } from './calls/post-call.js';
 
 /** The conversation every channel offers, with all of today's flows and commands. */
-export function createConversationEngine(store: Store, services: ConversationServices, answerHandlers: AnswerHandler[] = []): ConversationEngine {
+export function createConversationEngine(store: Store, services: ConversationServices, answerHandlers: AnswerHandler[] = [], posting?: CallPosting): ConversationEngine {
   return new ConversationEngine({
     store,
     services,
     answerHandlers,
-    flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow],
+    flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow, postCallFlow(() => posting)],
     commands,
     initialState: (registered) => (registered ? { flow: 'menu', step: 'main' } : { flow: 'registration', step: 'language' }),
   });

@@ -6,6 +6,7 @@ import type { ParamValue } from './messages.js';
  */
 export const ErrorCode = {
   NotRegistered: 'NOT_REGISTERED',
+  RoleRequired: 'ROLE_REQUIRED',
   PersonNotFound: 'PERSON_NOT_FOUND',
   RegionNotFound: 'REGION_NOT_FOUND',
   OrganisationNotFound: 'ORGANISATION_NOT_FOUND',

@@ -82,4 +82,6 @@ export interface CallRepository {
   /** Records that a wave was sent and when the next is due (null: none). */
   recordWave(callId: string, wave: number, nextWaveAt: Date | null): Promise<void>;
   responses(callId: string): Promise<CallResponse[]>;
+  /** An organisation's calls that have not ended yet, soonest first. */
+  upcomingForOrganisation(organisationId: string, now: Date): Promise<HelperCall[]>;
 }

@@ -1,9 +1,9 @@
 import { DomainError, ErrorCode } from '../errors.js';
 import type { PlaceResolver } from '../geo/index.js';
 import { msg, type Msg } from '../messages.js';
-import type { Store } from '../store.js';
+import type { Repositories, Store } from '../store.js';
 import { normalizeLanguageCode } from '../validation/index.js';
-import type { HelperCall } from './call.js';
+import type { HelperCall, NewCall } from './call.js';
 
 export interface CallInput {
   activity: string;
@@ -66,10 +66,19 @@ export class CallPosting {
    * twice with the same id fails on the primary key, so a concurrent duplicate never creates two.
    */
   async post(organisation: { id: string; regionId: string }, createdById: string | null, input: CallInput, options: { id?: string } = {}): Promise<HelperCall> {
+    const call = await this.prepare(this.store, organisation, createdById, input, options);
+    return this.store.transaction((repos) => saveCall(repos, call));
+  }
+
+  /**
+   * Checks a call and makes it ready to store, reading through `repos` (so a flow can post inside
+   * its own transaction); throws {@link CallValidationError} naming every problem.
+   */
+  async prepare(repos: Pick<Repositories, 'regions'>, organisation: { id: string; regionId: string }, createdById: string | null, input: CallInput, options: { id?: string } = {}): Promise<NewCall> {
     const problems: Problem[] = [];
     const problem = (field: string, key: string, params?: Parameters<typeof msg>[1]) => problems.push({ field, message: msg(`calls:invalid.${key}`, params) });
     const now = this.now();
-    const catalogue = await this.store.regions.activities(organisation.regionId);
+    const catalogue = await repos.regions.activities(organisation.regionId);
     if (!catalogue.some((a) => a.key === input.activity)) problem('activity', 'activity', { activities: catalogue.map((a) => a.key).join(', ') });
     const title = input.title?.trim() ?? '';
     if (title.length < 3 || title.length > 120) problem('title', 'title', { min: 3, max: 120 });
@@ -91,34 +100,36 @@ export class CallPosting {
     if (input.minAge !== undefined && !(Number.isInteger(input.minAge) && input.minAge >= 0 && input.minAge <= 99)) problem('minAge', 'minAge');
     if (problems.length || !place || !descriptionLang) throw new CallValidationError(problems);
 
-    const id = options.id ?? this.newId();
-    return this.store.transaction(async (repos) => {
-      const call = await repos.calls.create({
-        id,
-        regionId: organisation.regionId,
-        organisationId: organisation.id,
-        createdById,
-        activityKey: input.activity,
-        title,
-        description,
-        descriptionLang,
-        // A bare postcode reads better with its town; anything longer (an address) is kept as written.
-        placeName: typeof input.place !== 'string' ? place.name : /^\d{5}$/.test(input.place.trim()) ? `${input.place.trim()} ${place.name}` : input.place.trim(),
-        lat: place.lat,
-        lon: place.lon,
-        radiusKm: input.radiusKm ?? null,
-        startsAt: input.startsAt,
-        endsAt: input.endsAt,
-        answerBy,
-        helpersNeeded: input.helpersNeeded,
-        languages: languages as string[],
-        minAge: input.minAge ?? null,
-        skills: input.skills?.trim() || null,
-      });
-      await repos.jobs.enqueue({ name: 'call.wave', key: `call.wave:${id}:1`, payload: { callId: id } });
-      await repos.jobs.enqueue({ name: 'call.deadline', key: `call.deadline:${id}`, payload: { callId: id }, runAt: answerBy });
-      await repos.audit.append({ actorId: createdById, action: 'call.posted', subjectType: 'call', subjectId: id, details: { organisationId: organisation.id } });
-      return call;
-    });
+    return {
+      id: options.id ?? this.newId(),
+      regionId: organisation.regionId,
+      organisationId: organisation.id,
+      createdById,
+      activityKey: input.activity,
+      title,
+      description,
+      descriptionLang,
+      // A bare postcode reads better with its town; anything longer (an address) is kept as written.
+      placeName: typeof input.place !== 'string' ? place.name : /^\d{5}$/.test(input.place.trim()) ? `${input.place.trim()} ${place.name}` : input.place.trim(),
+      lat: place.lat,
+      lon: place.lon,
+      radiusKm: input.radiusKm ?? null,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      answerBy,
+      helpersNeeded: input.helpersNeeded,
+      languages: languages as string[],
+      minAge: input.minAge ?? null,
+      skills: input.skills?.trim() || null,
+    };
   }
+}
+
+/** Stores a prepared call with its first wave (now) and its deadline, in the caller's transaction. */
+export async function saveCall(repos: Repositories, prepared: NewCall): Promise<HelperCall> {
+  const call = await repos.calls.create(prepared);
+  await repos.jobs.enqueue({ name: 'call.wave', key: `call.wave:${call.id}:1`, payload: { callId: call.id } });
+  await repos.jobs.enqueue({ name: 'call.deadline', key: `call.deadline:${call.id}`, payload: { callId: call.id }, runAt: call.answerBy });
+  await repos.audit.append({ actorId: call.createdById, action: 'call.posted', subjectType: 'call', subjectId: call.id, details: { organisationId: call.organisationId } });
+  return call;
 }

@@ -7,6 +7,7 @@ import { MENU } from './menu-flow.js';
 import { PROFILE, exportTransition } from '../profile/profile-flow.js';
 import { DELETE } from '../profile/delete-flow.js';
 import { REGISTRATION } from '../registration/registration-flow.js';
+import { callsOverview, startPostCall } from '../calls/post-call-flow.js';
 import { calendarCommand, commitmentsCommand } from '../calls/commitments.js';
 
 function needsRegistration(ctx: FlowContext, then: () => Transition | Promise<Transition>) {
@@ -15,6 +16,8 @@ function needsRegistration(ctx: FlowContext, then: () => Transition | Promise<Tr
 
 /** The commands every channel offers (`/profile` on Telegram and the web, `!profile` on Matrix). */
 export const commands: CommandTable = {
+  call: (ctx) => startPostCall(ctx),
+  calls: (ctx) => callsOverview(ctx),
   start: (ctx) => {
     if (ctx.person) return { messages: [msg('conversation:alreadyRegistered')], next: { flow: MENU, step: 'main' } };
     if (ctx.state.flow === REGISTRATION) return stay(ctx, msg('registration:continue'));

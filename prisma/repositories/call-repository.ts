@@ -99,6 +99,10 @@ export function callRepository(db: Db): CallRepository {
     async recordWave(callId, wave, nextWaveAt) {
       await db.helperCall.update({ where: { id: callId }, data: { waves: wave, nextWaveAt } });
     },
+    async upcomingForOrganisation(organisationId, now) {
+      const rows = await db.helperCall.findMany({ where: { organisationId, endsAt: { gt: now } }, orderBy: { startsAt: 'asc' }, take: 20 });
+      return rows.map(toCall);
+    },
     async responses(callId) {
       return db.callResponse.findMany({ where: { callId }, orderBy: [{ wave: 'asc' }, { askedAt: 'asc' }] });
     },
