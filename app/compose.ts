@@ -71,7 +71,8 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
   const messengers = new Map<string, MessengerPort>([[WEB_CHANNEL, new WebMessenger(inbox, translations, WEB_CHANNEL)]]);
 
   const http = createHttpApp({ trustProxy: config.trustProxy, log, ready: () => db.ping() });
-  http.use('/api/v1', apiRouter({ store, posting, renderer: translations, log: log.child({ channel: 'api' }), publicUrl: config.publicUrl, isUnavailable }));
+  const coordination = new CallCoordination(store, services.now);
+  http.use('/api/v1', apiRouter({ store, posting, coordination, renderer: translations, log: log.child({ channel: 'api' }), publicUrl: config.publicUrl, isUnavailable }));
   http.use(
     webChatRouter({
       inbox,
@@ -91,6 +92,5 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     lockMs: config.jobLockMs,
     log: log.child({ component: 'jobs' }),
   });
-  const coordination = new CallCoordination(store, services.now);
   return { http, messengers, engine, store, translations, calls: { posting, dispatcher, coordination }, worker };
 }

@@ -203,7 +203,7 @@ describe.each(backends)('the REST API on $name', (backend) => {
       },
     };
     const quiet = { info() {}, warn() {}, error() {} };
-    const server = await listen(express().use('/api/v1', apiRouter({ store: service.app.store, posting, renderer: service.app.translations, log: quiet, publicUrl: '' })));
+    const server = await listen(express().use('/api/v1', apiRouter({ store: service.app.store, posting, coordination: service.app.calls.coordination, renderer: service.app.translations, log: quiet, publicUrl: '' })));
     try {
       const send = () =>
         fetch(`${server.url}/api/v1/calls`, {
@@ -236,10 +236,53 @@ describe.each(backends)('the REST API on $name', (backend) => {
     const counts = { asked: 3, seen: 0, accepted: 2, declined: 1, released: 0, unanswered: 0 };
     expect(body).toMatchObject({ id, status: 'open', title: 'Fahrräder reparieren', helpersNeeded: 3, acceptedCount: 2, openPlaces: 1, wavesSent: 1, responses: counts, waves: [{ wave: 1, ...counts }] });
 
+    expect((body.helpers as { personId: string }[]).map((h) => h.personId).sort()).toEqual([a!.id, b!.id].sort());
+
     const foreign = await api(`/calls/${id}`, { key: otherKey });
     const missing = await api(`/calls/${randomUUID()}`, { key: otherKey });
     expect([foreign.status, missing.status]).toEqual([404, 404]);
     expect(foreign.body).toEqual(missing.body);
+  });
+
+  it('cancels a call once: everyone who accepted is told; another organisation gets 404', async () => {
+    const [a] = await seedVolunteers(db.database.prisma, service.url, [{ activities: ['tutoring'], languages: ['ku'] }]);
+    const posted = await api('/calls', { body: validCall({ activity: 'tutoring', title: 'Hausaufgabenhilfe', languages: ['ku'], helpersNeeded: 2 }) });
+    const id = posted.body.id as string;
+    await service.app.worker.drain();
+    await a!.chat.send({ type: 'choice', token: `call:${id}`, values: ['accept'] });
+    expect((await api(`/calls/${id}/cancel`, { method: 'POST', key: otherKey })).status).toBe(404);
+    const cancelled = await api(`/calls/${id}/cancel`, { method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const again = await api(`/calls/${id}/cancel`, { method: 'POST' });
+    expect([again.status, (again.body.error as { code: string }).code]).toEqual([409, 'CALL_CLOSED']);
+    await service.app.worker.drain();
+    const inbox = await fetch(`${service.url}/api/web/inbox`, { headers: { cookie: a!.chat.cookie! } });
+    expect(JSON.stringify(await inbox.json())).toContain('Hausaufgabenhilfe');
+    expect(await db.database.prisma.sentMessage.count({ where: { id: `call.cancelled:${id}:${a!.id}` } })).toBe(1);
+  });
+
+  it('records attendance after the end, only for helpers who accepted, and validates the body', async () => {
+    const [a, b] = await seedVolunteers(db.database.prisma, service.url, [0, 1].map(() => ({ activities: ['sports'], languages: ['so'] })));
+    const posted = await api('/calls', { body: validCall({ activity: 'sports', title: 'Fußball-Training', languages: ['so'], helpersNeeded: 2 }) });
+    const id = posted.body.id as string;
+    await service.app.worker.drain();
+    await a!.chat.send({ type: 'choice', token: `call:${id}`, values: ['accept'] });
+    const early = await api(`/calls/${id}/attendance`, { body: { personId: a!.id, attended: false } });
+    expect([early.status, (early.body.error as { code: string }).code]).toEqual([409, 'ATTENDANCE_REFUSED']);
+    await db.database.prisma.helperCall.update({ where: { id }, data: { startsAt: new Date(Date.now() - 7200_000), endsAt: new Date(Date.now() - 3600_000) } });
+    const bad = await api(`/calls/${id}/attendance`, { body: { personId: 7, attended: 'yes' } });
+    expect(bad.status).toBe(422);
+    expect((bad.body.error as { problems: { field: string }[] }).problems.map((p) => p.field)).toEqual(['personId', 'attended']);
+    expect((await api(`/calls/${id}/attendance`, { body: { personId: b!.id, attended: true } })).status).toBe(409);
+    const recorded = await fetch(`${service.url}/api/v1/calls/${id}/attendance`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ personId: a!.id, attended: false }),
+    });
+    expect(recorded.status).toBe(204);
+    expect(await db.database.prisma.person.findUniqueOrThrow({ where: { id: a!.id } })).toMatchObject({ noShowCount: 1 });
+    expect(((await api(`/calls/${id}`)).body.helpers as unknown[])).toEqual([{ personId: a!.id, firstName: 'Test', attended: false }]);
   });
 
   it('serves a valid OpenAPI 3.1 document without a key, describing every route the router serves', async () => {
@@ -277,7 +320,7 @@ async function listen(app: express.Express): Promise<{ url: string; close(): voi
 
 /** Every method and path `apiRouter` answers, in OpenAPI's notation. */
 function servedRoutes(): string[] {
-  const router = apiRouter({ store: {} as never, posting: {} as never, renderer: { locales: [], render: () => '' }, log: console, publicUrl: '' });
+  const router = apiRouter({ store: {} as never, posting: {} as never, coordination: {} as never, renderer: { locales: [], render: () => '' }, log: console, publicUrl: '' });
   const layers = (router as unknown as { stack: { route?: { path: string; methods: Record<string, boolean> } }[] }).stack;
   return layers.flatMap((layer) =>
     layer.route ? Object.keys(layer.route.methods).map((method) => `${method.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`) : [],
@@ -327,7 +370,7 @@ describe('the REST API error boundary', () => {
       },
     } as unknown as ApiRouterOptions['store'];
     const line = (level: string) => (obj: object, msg?: string) => logged.push(`${level} ${msg} ${JSON.stringify(obj)}`);
-    const app = express().use('/api/v1', apiRouter({ store, posting: {} as never, renderer: translations, log: { info: line('info'), warn: line('warn'), error: line('error') }, publicUrl: 'http://localhost' }));
+    const app = express().use('/api/v1', apiRouter({ store, posting: {} as never, coordination: {} as never, renderer: translations, log: { info: line('info'), warn: line('warn'), error: line('error') }, publicUrl: 'http://localhost' }));
     const server = await listen(app);
     url = `${server.url}/api/v1`;
     close = server.close;

@@ -9,6 +9,8 @@ export const API_ERRORS = {
   INVALID_IDEMPOTENCY_KEY: { status: 400, text: 'The Idempotency-Key header must be 1 to 100 printable ASCII characters.' },
   UNAUTHENTICATED: { status: 401, text: 'A valid API key is needed, sent as "Authorization: Bearer hr_…".' },
   NOT_FOUND: { status: 404, text: 'There is nothing at this address for this organisation.' },
+  CALL_CLOSED: { status: 409, text: 'The call is closed already (cancelled, or past its deadline).' },
+  ATTENDANCE_REFUSED: { status: 409, text: 'Attendance can be recorded after the call has ended, and only for someone who accepted it.' },
   PAYLOAD_TOO_LARGE: { status: 413, text: 'The body must be at most 32 kB.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, text: 'Send the body as JSON, with "Content-Type: application/json".' },
   INVALID_INPUT: { status: 422, text: 'The call cannot be posted as it is; every problem names its field.' },

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { CallValidationError, pickLocale, StoreUnavailableError, type CallPosting, type HelperCall, type LocaleInfo, type Msg, type Organisation, type Problem, type Store } from '../../core/index.js';
+import { CallValidationError, DomainError, pickLocale, type CallCoordination, StoreUnavailableError, type CallPosting, type HelperCall, type LocaleInfo, type Msg, type Organisation, type Problem, type Store } from '../../core/index.js';
 import { bearerAuth, FailedAuthLimiter, organisationOf } from './api-auth.js';
 import { API_ERRORS, UNAVAILABLE_RETRY_SECONDS, type ApiErrorCode } from './api-errors.js';
 import { parseCallRequest } from './call-request.js';
@@ -14,8 +14,9 @@ export interface ApiLog {
 }
 
 export interface ApiRouterOptions {
-  store: Pick<Store, 'apiKeys' | 'organisations' | 'calls'>;
+  store: Pick<Store, 'apiKeys' | 'organisations' | 'calls' | 'people'>;
   posting: Pick<CallPosting, 'post'>;
+  coordination: Pick<CallCoordination, 'cancel' | 'attendance'>;
   renderer: { locales: LocaleInfo[]; render(locale: string, message: Msg): string };
   log: ApiLog;
   /** The address people open (`PUBLIC_URL`); the OpenAPI document names the server by it. */
@@ -124,7 +125,47 @@ export function apiRouter(options: ApiRouterOptions): Router {
       const id = String(req.params.id);
       const call = id.length <= 100 ? await ownCall(id, organisationOf(res)) : null;
       if (!call) return fail(res, 'NOT_FOUND', localeOf(req));
-      res.json(callStatusJson(call, await store.calls.responses(call.id)));
+      const responses = await store.calls.responses(call.id);
+      // Who accepted, by first name only: the organisation that asked them needs to know who is coming.
+      const names = new Map<string, string | null>();
+      for (const r of responses.filter((x) => x.status === 'accepted')) names.set(r.personId, (await store.people.findById(r.personId))?.firstName ?? null);
+      res.json(callStatusJson(call, responses, names));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post('/calls/:id/cancel', authenticate, async (req, res, next) => {
+    try {
+      const id = String(req.params.id);
+      const call = id.length <= 100 ? await ownCall(id, organisationOf(res)) : null;
+      if (!call) return fail(res, 'NOT_FOUND', localeOf(req));
+      if (!(await options.coordination.cancel(call.id, null))) return fail(res, 'CALL_CLOSED', localeOf(req));
+      log.info({ callId: call.id, organisationId: call.organisationId, apiKeyId: res.locals.apiKeyId }, 'call cancelled through the API');
+      res.json(callJson((await store.calls.findById(call.id))!));
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post('/calls/:id/attendance', authenticate, ...readJson, async (req, res, next) => {
+    try {
+      const locale = localeOf(req);
+      const id = String(req.params.id);
+      const call = id.length <= 100 ? await ownCall(id, organisationOf(res)) : null;
+      if (!call) return fail(res, 'NOT_FOUND', locale);
+      const body = req.body as { personId?: unknown; attended?: unknown };
+      const problems: Problem[] = [];
+      if (typeof body?.personId !== 'string' || body.personId.length === 0 || body.personId.length > 100) problems.push({ field: 'personId', message: { key: 'errors:INVALID_INPUT' } });
+      if (typeof body?.attended !== 'boolean') problems.push({ field: 'attended', message: { key: 'errors:INVALID_INPUT' } });
+      if (problems.length) return fail(res, 'INVALID_INPUT', locale, problems);
+      try {
+        await options.coordination.attendance(call.id, body.personId as string, body.attended as boolean, null);
+      } catch (error) {
+        if (error instanceof DomainError) return fail(res, 'ATTENDANCE_REFUSED', locale);
+        throw error;
+      }
+      res.status(204).end();
     } catch (error) {
       next(error);
     }

@@ -40,7 +40,7 @@ function tally(responses: CallResponse[]) {
  * total and per wave, and how many places are still open. Counts only, never
  * who: the organisation learns names through its coordinators, not the API.
  */
-export function callStatusJson(call: HelperCall, responses: CallResponse[]) {
+export function callStatusJson(call: HelperCall, responses: CallResponse[], firstNames: Map<string, string | null> = new Map()) {
   const waves = [...new Set(responses.map((r) => r.wave))].sort((a, b) => a - b);
   return {
     ...callJson(call),
@@ -49,5 +49,6 @@ export function callStatusJson(call: HelperCall, responses: CallResponse[]) {
     wavesSent: call.waves,
     nextWaveAt: call.nextWaveAt?.toISOString() ?? null,
     waves: waves.map((wave) => ({ wave, ...tally(responses.filter((r) => r.wave === wave)) })),
+    helpers: responses.filter((r) => r.status === 'accepted').map((r) => ({ personId: r.personId, firstName: firstNames.get(r.personId) ?? null, attended: r.attended })),
   };
 }

@@ -3,7 +3,7 @@ import { API_ERRORS, type ApiErrorCode } from './api-errors.js';
 /** The parts of JSON Schema 2020-12 (OpenAPI 3.1's schema dialect) this document uses. */
 export interface JsonSchema {
   $ref?: string;
-  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null' | ('string' | 'number' | 'integer' | 'null')[];
+  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null' | ('string' | 'number' | 'integer' | 'boolean' | 'null')[];
   format?: string;
   description?: string;
   enum?: readonly string[];
@@ -77,6 +77,7 @@ const ERROR_RESPONSES: Record<ErrorStatus, string> = {
   400: 'BadRequest',
   401: 'Unauthenticated',
   404: 'NotFound',
+  409: 'Conflict',
   413: 'PayloadTooLarge',
   415: 'UnsupportedMediaType',
   422: 'ValidationFailed',
@@ -229,6 +230,27 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
           responses: { '200': { description: 'The call.', content: json(ref('schemas', 'CallStatus')) }, ...authErrors, '404': error(404), ...serverErrors },
         },
       },
+      '/calls/{id}/cancel': {
+        post: {
+          operationId: 'cancelCall',
+          summary: 'Cancel a call',
+          description: 'Everyone who accepted is told; unanswered notifications say the call was cancelled.',
+          tags: ['calls'],
+          parameters: [{ name: 'id', in: 'path', required: true, description: 'The call id.', schema: { type: 'string', maxLength: 100 } }, ref('parameters', 'AcceptLanguage')],
+          responses: { '200': { description: 'Cancelled.', content: json(ref('schemas', 'Call')) }, ...authErrors, '404': error(404), '409': error(409), ...serverErrors },
+        },
+      },
+      '/calls/{id}/attendance': {
+        post: {
+          operationId: 'recordAttendance',
+          summary: 'Record whether a helper came',
+          description: 'After the end, for someone who accepted (see `helpers` in the call\'s status). A no-show is counted once and lowers the person\'s rank in the rotation for a while; nobody is banned for it.',
+          tags: ['calls'],
+          parameters: [{ name: 'id', in: 'path', required: true, description: 'The call id.', schema: { type: 'string', maxLength: 100 } }, ref('parameters', 'AcceptLanguage')],
+          requestBody: { required: true, content: json(ref('schemas', 'Attendance')) },
+          responses: { '204': { description: 'Recorded.' }, '400': error(400), ...authErrors, '404': error(404), '409': error(409), '415': error(415), '422': error(422), ...serverErrors },
+        },
+      },
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',
@@ -267,13 +289,24 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
           },
         },
         Call: { type: 'object', required: Object.keys(callFields), properties: callFields },
+        Attendance: {
+          type: 'object',
+          required: ['personId', 'attended'],
+          additionalProperties: false,
+          properties: { personId: { type: 'string', maxLength: 100 }, attended: { type: 'boolean' } },
+        },
         CallStatus: {
           allOf: [
             ref('schemas', 'Call'),
             {
               type: 'object',
-              required: ['openPlaces', 'responses', 'wavesSent', 'nextWaveAt', 'waves'],
+              required: ['openPlaces', 'responses', 'wavesSent', 'nextWaveAt', 'waves', 'helpers'],
               properties: {
+                helpers: {
+                  type: 'array',
+                  description: 'Who accepted: an id and the first name only, for the organisation that asked them.',
+                  items: { type: 'object', required: ['personId', 'firstName', 'attended'], properties: { personId: { type: 'string' }, firstName: { type: ['string', 'null'] }, attended: { type: ['boolean', 'null'] } } },
+                },
                 openPlaces: { type: 'integer', description: 'Places not taken yet.' },
                 responses: counts,
                 wavesSent: { type: 'integer' },
