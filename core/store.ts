@@ -52,6 +52,8 @@ export interface PersonRepository {
   findByIdentity(channel: string, address: string): Promise<Person | null>;
   updateProfile(id: string, profile: Profile): Promise<Person>;
   setLocale(id: string, locale: string): Promise<void>;
+  /** No helper calls until then (null: from now on again). */
+  setPausedUntil(id: string, until: Date | null): Promise<void>;
   /** Deletes the person and, by cascade, their identities, consents, memberships and roles. */
   delete(id: string): Promise<void>;
 }

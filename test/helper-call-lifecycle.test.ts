@@ -127,6 +127,23 @@ describe.each(backends)('the life of a helper call on $name', (backend) => {
     expect(status.asked).toBeGreaterThan(0);
   });
 
+  it('asks nobody who paused, and asks them again after /resume', async () => {
+    const [pausing] = await seedVolunteers(db.database.prisma, service.url, [{ activities: ['sorting_donations'], languages: ['am'] }]);
+    await pausing!.chat.open();
+    await pausing!.chat.say('/pause 500');
+    expect(pausing!.chat.said).toBe(text('de', 'menu:pauseUsage', { max: '365' }));
+    await pausing!.chat.say('/pause 7');
+    expect(pausing!.chat.said).toContain(text('de', 'menu:paused').split('{{')[0]!);
+    const first = await post(1, 'Pausiert', 48, ['am']);
+    await service.app.worker.drain();
+    expect(await db.database.prisma.callResponse.count({ where: { callId: first.id } })).toBe(0);
+    await pausing!.chat.say('/resume');
+    expect(pausing!.chat.said).toBe(text('de', 'menu:resumed'));
+    const second = await post(1, 'Wieder da', 48, ['am']);
+    await service.app.worker.drain();
+    expect((await db.database.prisma.callResponse.findMany({ where: { callId: second.id } })).map((r) => r.personId)).toEqual([pausing!.id]);
+  });
+
   it('records attendance after the end: a no-show is counted once and lowers the rank, it bans nobody', async () => {
     const [a] = await seedVolunteers(db.database.prisma, service.url, [{ activities: ['sorting_donations'] }]);
     const call = await post(1, 'Anwesenheit');

@@ -17,6 +17,19 @@ function needsRegistration(ctx: FlowContext, then: () => Transition | Promise<Tr
 /** The commands every channel offers (`/profile` on Telegram and the web, `!profile` on Matrix). */
 export const commands: CommandTable = {
   call: (ctx) => startPostCall(ctx),
+  pause: (ctx) =>
+    needsRegistration(ctx, async () => {
+      const days = ctx.event.input.type === 'command' && ctx.event.input.args ? Number(ctx.event.input.args.trim()) : 14;
+      if (!Number.isInteger(days) || days < 1 || days > 365) return stay(ctx, msg('menu:pauseUsage', { max: 365 }));
+      const until = new Date(ctx.services.now().getTime() + days * 24 * 3600_000);
+      await ctx.repos.people.setPausedUntil(ctx.person!.id, until);
+      return stay(ctx, msg('menu:paused', { until: { dateTime: until, timeZone: ctx.region.timeZone } }));
+    }),
+  resume: (ctx) =>
+    needsRegistration(ctx, async () => {
+      await ctx.repos.people.setPausedUntil(ctx.person!.id, null);
+      return stay(ctx, msg('menu:resumed'));
+    }),
   calls: (ctx) => callsOverview(ctx),
   start: (ctx) => {
     if (ctx.person) return { messages: [msg('conversation:alreadyRegistered')], next: { flow: MENU, step: 'main' } };

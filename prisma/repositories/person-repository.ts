@@ -88,6 +88,9 @@ export function personRepository(db: Db): PersonRepository {
         throw error;
       }
     },
+    async setPausedUntil(id, until) {
+      await db.person.update({ where: { id }, data: { pausedUntil: until } });
+    },
     async setLocale(id, locale) {
       await db.person.update({ where: { id }, data: { locale } });
     },
