@@ -50,6 +50,15 @@ describe.each(backends)('the job queue on $name', (backend) => {
       expect(jobs[0]!.payload).toEqual({ callId: 'c1' });
     });
 
+    it('enqueues many in one go, skipping keys that exist', async () => {
+      const prefix = `many:${randomUUID()}`;
+      expect(await queue.enqueue({ name: 'notify', key: `${prefix}:1` })).toBe(true);
+      const added = await queue.enqueueMany([1, 2, 3].map((n) => ({ name: 'notify', key: `${prefix}:${n}`, payload: { n } })));
+      expect(added).toBe(2);
+      expect(await prisma().job.count({ where: { key: { startsWith: prefix } } })).toBe(3);
+      expect(await queue.enqueueMany([])).toBe(0);
+    });
+
     it('a duplicate key inside a transaction neither throws nor spoils the transaction', async () => {
       const key = `dup:${randomUUID()}`;
       await queue.enqueue({ name: 'wave', key });

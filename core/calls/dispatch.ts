@@ -71,9 +71,7 @@ export class CallDispatcher {
       const ids = candidates.map((c) => c.personId);
       await repos.candidates.markAsked(callId, ids, wave, now);
       const deliverAt = afterQuietHours(now, timeZone, this.settings.quietHours);
-      for (const personId of ids) {
-        await repos.jobs.enqueue({ name: 'call.notify', key: `call.notify:${callId}:${personId}`, payload: { callId, personId }, runAt: deliverAt });
-      }
+      await repos.jobs.enqueueMany(ids.map((personId) => ({ name: 'call.notify', key: `call.notify:${callId}:${personId}`, payload: { callId, personId }, runAt: deliverAt })));
       // No one left to ask: no further wave; the deadline job tells the coordinator if it stays unfilled.
       const next = ids.length === 0 ? null : new Date(Math.min(now.getTime() + this.settings.waveIntervalMs, call.answerBy.getTime()));
       await repos.calls.recordWave(callId, wave, next && next < call.answerBy ? next : null);

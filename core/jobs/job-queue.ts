@@ -28,6 +28,8 @@ export interface ClaimedJob {
 export interface JobRepository {
   /** Returns false when a job with the same key exists already. */
   enqueue(job: JobSpec): Promise<boolean>;
+  /** Enqueues many in one go (e.g. a wave's deliveries); returns how many were new. */
+  enqueueMany(jobs: JobSpec[]): Promise<number>;
 }
 
 /** Claiming and settling; used by the worker, outside any other transaction. */

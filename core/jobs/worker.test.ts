@@ -24,6 +24,12 @@ class FakeQueue implements JobQueue {
     return true;
   }
 
+  async enqueueMany(specs: JobSpec[]) {
+    let added = 0;
+    for (const spec of specs) if (await this.enqueue(spec)) added++;
+    return added;
+  }
+
   async claim(workerId: string, names: string[], limit: number, now: Date, lockedUntil: Date): Promise<ClaimedJob[]> {
     if (this.failClaims > 0) {
       this.failClaims--;

@@ -91,7 +91,8 @@ export class JobWorker {
     this.names = Object.keys(options.handlers);
     this.now = options.now ?? (() => new Date());
     this.pollMs = options.pollMs ?? 500;
-    this.batch = Math.max(1, options.batch ?? 10);
+    // 30 at once: a job waiting for a send slot holds its place, and the fastest channel sends 30 a second.
+    this.batch = Math.max(1, options.batch ?? 30);
     this.lockMs = options.lockMs ?? 60_000;
     this.backoff = options.backoff ?? exponentialBackoff;
     this.log = options.log;
