@@ -1,0 +1,365 @@
+/**
+ * Fan-out: from posting a helper call to the last of 1,000 notifications
+ * accepted by a channel that allows 30 requests per second, strictly (a local
+ * HTTP sink that answers 429 with retry_after to any request that would make
+ * more than 30 within the preceding 1000 ms). The floor is 999/30 s = 33.3 s;
+ * the target is at most 1.03 times that, with no request refused.
+ *
+ * Built on the real service: `composeApp`, its job worker, the call's wave,
+ * the notify jobs and their shared send slots, on PGlite and (when
+ * DATABASE_URL is set) PostgreSQL.
+ *
+ * Run: `npx tsc -p . && node dist/bench/fanout.js`. With BENCH_FANOUT_BATCH (e.g. 30) and/or
+ * BENCH_FANOUT_POLL_MS the bench builds its own JobWorker with those options instead of using
+ * composeApp's (batch 10, poll 500 ms), to see what the worker's settings change.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { WEB_CAPABILITIES } from '../bots/web/index.js';
+import { composeApp, type App } from '../app/compose.js';
+import { loadConfig } from '../app/config.js';
+import { openDatabase, type Database } from '../app/database.js';
+import { CallValidationError, DeliveryError, JobWorker, callJobHandlers, gridCell, type MessageRef, type MessengerPort, type SendOptions, type TurnResult } from '../core/index.js';
+import { jobQueue } from '../prisma/repositories/job-repository.js';
+import { rateSlots } from '../prisma/repositories/rate-slots.js';
+import { createBenchDatabase, openPglite, percentile, silent } from './accept.js';
+
+const PEOPLE = 1000;
+const PER_SECOND = 30;
+const WINDOW_MS = 1000;
+/** One wave asks max(ceil(667 * 1.5), 667 + 2) = 1001 ≥ 1,000: everyone seeded. */
+const HELPERS_NEEDED = 667;
+const FLOOR_MS = ((PEOPLE - 1) / PER_SECOND) * 1000;
+const TARGET_RATIO = 1.03;
+const TIMEOUT_MS = 120_000;
+const CENTRE = { lat: 51.534, lon: 9.932 };
+const LOCALES = ['de', 'en', 'ar', 'uk', 'fa', 'ru', 'tr', 'fr'];
+const HOUR = 3600_000;
+/** The slot width `core/calls/call-jobs.ts` reserves per send (2 % margin), in whole ms as `RateSlot` stores it. */
+const SLOT_MS = Math.ceil((1000 / PER_SECOND) * 1.02);
+
+export interface FanoutResult {
+  backend: Database['kind'];
+  /** Post to the last notification accepted by the sink, ms. */
+  elapsedMs: number;
+  ratio: number;
+  /** Post to the first notification accepted, ms. */
+  firstMs: number;
+  /** First to last accepted notification, ms, and as a ratio to the floor. */
+  sendPhaseMs: number;
+  sendPhaseRatio: number;
+  medianGapMs: number;
+  /** Gaps of at least 100 ms between accepted notifications (mostly after a 429 blocked the channel's slots), and their total, ms. */
+  stalls: number;
+  stalledMs: number;
+  /** The send phase beyond 999 slots of 34 ms, ms. */
+  beyondSlotsMs: number;
+  /** Most requests (accepted or refused) that arrived within any 1000 ms. */
+  busiestWindow: number;
+  /** CallPosting.post and the first wave (CallDispatcher.wave, one transaction), ms. */
+  postMs: number;
+  waveMs: number;
+  /** Event-loop delay of this process while sending (p99, max), ms: late timers let two sends come closer than their slots. */
+  loopDelayP99: number;
+  loopDelayMax: number;
+  accepted: number;
+  distinct: number;
+  refused: number;
+  worker: { batch: number; pollMs: number; lockMs: number; tuned: boolean };
+  complete: boolean;
+}
+
+/** Filled by {@link benchFanout}, for the summary of `bench/run.ts`. */
+export const fanoutResults: FanoutResult[] = [];
+
+/**
+ * A channel API on 127.0.0.1 that accepts at most 30 requests in any 1000 ms: a request that
+ * would be the 31st within the preceding 1000 ms (counted when its headers arrive) is refused
+ * with 429 and `retry_after`, as Telegram does.
+ */
+class Sink {
+  readonly accepted: number[] = [];
+  /** Every request's arrival, refused ones too. */
+  readonly arrivals: number[] = [];
+  readonly addresses = new Set<string>();
+  refused = 0;
+  private readonly server: Server;
+  private oldest = 0;
+  private waiter: { count: number; resolve: () => void } | null = null;
+  url = '';
+
+  constructor() {
+    this.server = createServer((req, res) => this.handle(req, res));
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/send`;
+  }
+
+  /** Resolves once `count` requests have been accepted. */
+  reached(count: number): Promise<void> {
+    if (this.accepted.length >= count) return Promise.resolve();
+    return new Promise((resolve) => (this.waiter = { count, resolve }));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const at = performance.now();
+    this.arrivals.push(at);
+    while (this.oldest < this.accepted.length && this.accepted[this.oldest]! <= at - WINDOW_MS) this.oldest++;
+    const inWindow = this.accepted.length - this.oldest;
+    const refuse = inWindow >= PER_SECOND;
+    if (refuse) this.refused++;
+    else this.accepted.push(at);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      if (refuse) {
+        const retryAfter = Math.max(1, Math.ceil((this.accepted[this.oldest]! + WINDOW_MS - at) / 1000));
+        res.statusCode = 429;
+        res.setHeader('retry-after', String(retryAfter));
+        res.end(JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests', parameters: { retry_after: retryAfter } }));
+        return;
+      }
+      try {
+        this.addresses.add(String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { address?: unknown }).address));
+      } catch {
+        /* counted anyway */
+      }
+      res.end(JSON.stringify({ ok: true, result: { message_id: randomUUID() } }));
+      if (this.waiter && this.accepted.length >= this.waiter.count) {
+        this.waiter.resolve();
+        this.waiter = null;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** The service's side of the sink: renders the message and POSTs it; a 429 becomes a rate-limited DeliveryError. */
+class SinkMessenger implements MessengerPort {
+  readonly channel = 'sink';
+  readonly capabilities = WEB_CAPABILITIES;
+  readonly limits = { perSecond: PER_SECOND };
+
+  constructor(
+    private readonly url: string,
+    private readonly render: App['translations']['render'],
+  ) {}
+
+  async send(address: string, message: TurnResult, options: SendOptions = {}): Promise<MessageRef> {
+    const text = message.messages.map((m) => this.render(message.locale, m)).join('\n\n');
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ address, text, key: options.key, subject: options.subject, choices: message.prompt ? true : undefined }),
+    });
+    const body = (await response.json().catch(() => ({}))) as { parameters?: { retry_after?: number }; result?: { message_id?: string } };
+    if (response.status === 429) throw new DeliveryError('rate-limited', '429 Too Many Requests', (body.parameters?.retry_after ?? 1) * 1000);
+    if (!response.ok) throw new DeliveryError('transient', `sink answered ${response.status}`);
+    return { channel: this.channel, address, id: body.result?.message_id ?? randomUUID() };
+  }
+
+  async edit(): Promise<void> {}
+}
+
+async function seed(db: Database): Promise<{ id: string; regionId: string }> {
+  const prisma = db.prisma;
+  const organisation = { id: randomUUID(), regionId: 'default' };
+  await prisma.organisation.createMany({ data: [{ ...organisation, slug: `bench-fanout-${organisation.id.slice(0, 8)}`, name: 'Bench fan-out' }] });
+  // Deterministic spread within about 4 km of the centre.
+  const people = Array.from({ length: PEOPLE }, (_, i) => {
+    const angle = i * 2.399963;
+    const r = 0.035 * Math.sqrt((i + 0.5) / PEOPLE);
+    const lat = CENTRE.lat + r * Math.sin(angle);
+    const lon = CENTRE.lon + (r * Math.cos(angle)) / Math.cos((CENTRE.lat * Math.PI) / 180);
+    return { id: randomUUID(), i, lat, lon, locale: LOCALES[i % LOCALES.length]! };
+  });
+  await prisma.person.createMany({
+    data: people.map((p) => ({
+      id: p.id,
+      regionId: organisation.regionId,
+      locale: p.locale,
+      firstName: 'Bench',
+      lastName: String(p.i),
+      email: `${p.id}@example.org`,
+      placeName: 'Göttingen',
+      lat: p.lat,
+      lon: p.lon,
+      cell: gridCell(p.lat, p.lon),
+      travelRadiusKm: 30,
+      activities: ['leisure'],
+      languages: ['de'],
+      weeklyHours: 4,
+    })),
+  });
+  await prisma.channelIdentity.createMany({ data: people.map((p) => ({ channel: 'sink', address: `sink-${p.i}`, personId: p.id, preferred: true })) });
+  await prisma.consent.createMany({ data: people.map((p) => ({ id: randomUUID(), personId: p.id, kind: 'privacy', noticeVersion: '1', locale: p.locale })) });
+  return organisation;
+}
+
+async function run(db: Database): Promise<FanoutResult> {
+  const app = await composeApp(loadConfig({ QUIET_HOURS: '0-0', CALL_MAX_PER_DAY: '50', LOG_LEVEL: 'silent' }), db, silent);
+  const sink = new Sink();
+  await sink.listen();
+  // BENCH_FANOUT_BATCH / BENCH_FANOUT_POLL_MS: a worker built here with other options, else composeApp's own.
+  const batch = Number(process.env.BENCH_FANOUT_BATCH) || undefined;
+  const pollMs = Number(process.env.BENCH_FANOUT_POLL_MS) || undefined;
+  const jobs =
+    batch || pollMs
+      ? new JobWorker({
+          queue: jobQueue(db.prisma),
+          workerId: `bench:${process.pid}:${randomUUID().slice(0, 8)}`,
+          handlers: callJobHandlers({ store: app.store, dispatcher: app.calls.dispatcher, messengers: app.messengers, slots: rateSlots(db.prisma), now: () => new Date() }),
+          ...(batch ? { batch } : {}),
+          ...(pollMs ? { pollMs } : {}),
+          log: silent,
+        })
+      : app.worker;
+  const worker = jobs as unknown as { batch: number; pollMs: number; lockMs: number };
+  const settings = { batch: worker.batch, pollMs: worker.pollMs, lockMs: worker.lockMs, tuned: jobs !== app.worker };
+  try {
+    app.messengers.set('sink', new SinkMessenger(sink.url, app.translations.render));
+    const organisation = await seed(db);
+    const startsAt = new Date(Date.now() + 48 * HOUR);
+    const input = { activity: 'leisure', title: 'Sommerfest im Wohnheim', description: 'Aufbau, Grill, Kinderprogramm', place: 'Göttingen', startsAt, endsAt: new Date(startsAt.getTime() + 4 * HOUR), helpersNeeded: HELPERS_NEEDED };
+
+    // Time the wave as the worker runs it (the handler calls this same dispatcher object).
+    const dispatcher = app.calls.dispatcher;
+    const wave = dispatcher.wave.bind(dispatcher);
+    let waveMs = NaN;
+    dispatcher.wave = async (callId) => {
+      const start = performance.now();
+      try {
+        return await wave(callId);
+      } finally {
+        if (Number.isNaN(waveMs)) waveMs = performance.now() - start;
+      }
+    };
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+
+    const t0 = performance.now();
+    let call;
+    try {
+      call = await app.calls.posting.post(organisation, null, input);
+    } catch (error) {
+      if (!(error instanceof CallValidationError)) throw error;
+      // CallPosting allows at most 200 helpers; post with 200 and raise it before the first wave runs
+      // (the worker is not started yet), so one wave asks all 1,000.
+      call = await app.calls.posting.post(organisation, null, { ...input, helpersNeeded: 200 });
+      await db.prisma.helperCall.update({ where: { id: call.id }, data: { helpersNeeded: HELPERS_NEEDED } });
+      console.log(`  note: CallPosting refuses helpersNeeded ${HELPERS_NEEDED} (${error.problems.map((p) => p.field).join(', ')}: at most 200); posted 200, raised to ${HELPERS_NEEDED} in the database before the wave`);
+    }
+    const postMs = performance.now() - t0;
+    loop.enable();
+    jobs.start();
+    const done = await Promise.race([sink.reached(PEOPLE).then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), TIMEOUT_MS).unref())]);
+    loop.disable();
+    await jobs.stop();
+
+    const times = sink.accepted;
+    const last = times.at(-1) ?? t0;
+    const first = times[0] ?? t0;
+    const gaps = times.slice(1).map((t, i) => t - times[i]!).sort((a, b) => a - b);
+    const stalls = gaps.filter((g) => g >= 100);
+    let busiest = 0;
+    const arrivals = sink.arrivals;
+    for (let i = 0, j = 0; i < arrivals.length; i++) {
+      while (arrivals[i]! - arrivals[j]! >= WINDOW_MS) j++;
+      busiest = Math.max(busiest, i - j + 1);
+    }
+    const waves = await db.prisma.callResponse.count({ where: { callId: call.id } });
+    if (waves !== PEOPLE) console.log(`  note: the wave asked ${waves} people, not ${PEOPLE}`);
+    return {
+      backend: db.kind,
+      elapsedMs: last - t0,
+      ratio: (last - t0) / FLOOR_MS,
+      firstMs: first - t0,
+      sendPhaseMs: last - first,
+      sendPhaseRatio: (last - first) / FLOOR_MS,
+      medianGapMs: percentile(gaps, 50),
+      stalls: stalls.length,
+      stalledMs: stalls.reduce((a, b) => a + b, 0),
+      beyondSlotsMs: last - first - (PEOPLE - 1) * SLOT_MS,
+      busiestWindow: busiest,
+      postMs,
+      waveMs,
+      loopDelayP99: loop.percentile(99) / 1e6,
+      loopDelayMax: loop.max / 1e6,
+      accepted: times.length,
+      distinct: sink.addresses.size,
+      refused: sink.refused,
+      worker: settings,
+      complete: done,
+    };
+  } finally {
+    await jobs.stop();
+    await sink.close();
+  }
+}
+
+function report(r: FanoutResult): void {
+  const verdict = r.complete && r.refused === 0 && r.ratio <= TARGET_RATIO ? 'target met' : 'target MISSED';
+  console.log(`  ${r.backend.padEnd(8)} ${r.complete ? '' : `INCOMPLETE after ${TIMEOUT_MS / 1000} s: `}${r.accepted} accepted (${r.distinct} distinct people), ${r.refused} refused`);
+  console.log(`  ${r.backend.padEnd(8)} post → last notification ${(r.elapsedMs / 1000).toFixed(2)} s = ${r.ratio.toFixed(3)} × floor (${verdict})`);
+  console.log(`  ${r.backend.padEnd(8)} post → first notification ${r.firstMs.toFixed(0)} ms; first → last ${(r.sendPhaseMs / 1000).toFixed(2)} s = ${r.sendPhaseRatio.toFixed(3)} × floor`);
+  console.log(`  ${r.backend.padEnd(8)} post ${r.postMs.toFixed(0)} ms, first wave (1,000 asked, 1,000 notify jobs enqueued, one transaction) ${r.waveMs.toFixed(0)} ms`);
+  console.log(
+    `  ${r.backend.padEnd(8)} median gap between notifications ${r.medianGapMs.toFixed(1)} ms (floor ${(1000 / PER_SECOND).toFixed(1)} ms); most requests arriving in any 1000 ms: ${r.busiestWindow} (refused ones included); ` +
+      `${r.stalls} gap(s) ≥ 100 ms totalling ${(r.stalledMs / 1000).toFixed(2)} s; send phase ${(r.beyondSlotsMs / 1000).toFixed(2)} s longer than 999 slots of ${SLOT_MS} ms`,
+  );
+  console.log(`  ${r.backend.padEnd(8)} event-loop delay while sending: p99 ${r.loopDelayP99.toFixed(1)} ms, max ${r.loopDelayMax.toFixed(1)} ms (slots leave ${(30 * (Math.ceil((1000 / PER_SECOND) * 1.02) - 1000 / PER_SECOND)).toFixed(0)} ms of slack per 30 sends)`);
+  console.log(`  ${r.backend.padEnd(8)} worker: batch ${r.worker.batch}, poll ${r.worker.pollMs} ms, lock ${r.worker.lockMs / 1000} s (${r.worker.tuned ? 'a worker built by the bench with BENCH_FANOUT_BATCH/BENCH_FANOUT_POLL_MS' : "composeApp's worker, defaults"})`);
+}
+
+/** Post → last of 1,000 notifications through a strict 30/s channel, as a ratio to 999/30 s. */
+export async function benchFanout(): Promise<void> {
+  console.log(`fan-out: one call, one wave asking ${PEOPLE} volunteers, through a channel limited to ${PER_SECOND} requests in any ${WINDOW_MS} ms (429 + retry_after beyond)`);
+  console.log(`  floor ${(PEOPLE - 1)}/${PER_SECOND} s = ${(FLOOR_MS / 1000).toFixed(1)} s; target ≤ ${TARGET_RATIO} × floor with no request refused`);
+  console.log(`  send slots: 1000/${PER_SECOND} ms × 1.02 margin = ${((1000 / PER_SECOND) * 1.02).toFixed(2)} ms, rounded up to whole ms = ${SLOT_MS} ms → the send phase alone is ${((SLOT_MS * (PEOPLE - 1)) / FLOOR_MS).toFixed(3)} × floor`);
+  console.log(`  machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+
+  console.log('\nPGlite (in memory)');
+  const pglite = await openPglite();
+  try {
+    const r = await run(pglite);
+    fanoutResults.push(r);
+    report(r);
+  } finally {
+    await pglite.close();
+  }
+
+  const base = process.env.DATABASE_URL;
+  if (!base) {
+    console.log('\n(PostgreSQL skipped: DATABASE_URL is not set)');
+    return;
+  }
+  const fresh = await createBenchDatabase(base);
+  try {
+    console.log(`\nPostgreSQL (database ${fresh.name})`);
+    const db = await openDatabase({ kind: 'postgres', url: fresh.url }, { migrate: true, log: silent });
+    try {
+      const r = await run(db);
+      fanoutResults.push(r);
+      report(r);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await fresh.drop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchFanout();
+  process.exit(0);
+}
