@@ -1,4 +1,4 @@
-import type { CallResponse, HelperCall } from '../../core/index.js';
+import { tallyResponses, type CallResponse, type HelperCall } from '../../core/index.js';
 
 /** A call as the API shows it: the fields it was posted with, its state, ISO dates. No personal data. */
 export function callJson(call: HelperCall) {
@@ -23,32 +23,21 @@ export function callJson(call: HelperCall) {
   };
 }
 
-function tally(responses: CallResponse[]) {
-  const count = (status: CallResponse['status']) => responses.filter((r) => r.status === status).length;
-  return {
-    asked: responses.length,
-    seen: responses.filter((r) => r.seenAt !== null).length,
-    accepted: count('accepted'),
-    declined: count('declined'),
-    released: count('released'),
-    unanswered: count('asked'),
-  };
-}
-
 /**
  * Where a call stands: how many were asked, saw it, accepted or declined, in
- * total and per wave, and how many places are still open. Counts only, never
- * who: the organisation learns names through its coordinators, not the API.
+ * total and per wave, and how many places are still open. Of the people, only
+ * those who accepted are named, by id and first name: the organisation needs
+ * to know who is coming and, afterwards, who came.
  */
 export function callStatusJson(call: HelperCall, responses: CallResponse[], firstNames: Map<string, string | null> = new Map()) {
   const waves = [...new Set(responses.map((r) => r.wave))].sort((a, b) => a - b);
   return {
     ...callJson(call),
     openPlaces: Math.max(0, call.helpersNeeded - call.acceptedCount),
-    responses: tally(responses),
+    responses: tallyResponses(responses),
     wavesSent: call.waves,
     nextWaveAt: call.nextWaveAt?.toISOString() ?? null,
-    waves: waves.map((wave) => ({ wave, ...tally(responses.filter((r) => r.wave === wave)) })),
+    waves: waves.map((wave) => ({ wave, ...tallyResponses(responses.filter((r) => r.wave === wave)) })),
     helpers: responses.filter((r) => r.status === 'accepted').map((r) => ({ personId: r.personId, firstName: firstNames.get(r.personId) ?? null, attended: r.attended })),
   };
 }

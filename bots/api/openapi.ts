@@ -224,7 +224,7 @@ export function openApiDocument(publicUrl: string): OpenApiDocument {
         get: {
           operationId: 'getCall',
           summary: 'A call and how it fills',
-          description: 'Only the organisation\'s own calls; any other id is 404. Counts only, never who.',
+          description: 'Only the organisation\'s own calls; any other id is 404. Counts, and who accepted by id and first name.',
           tags: ['calls'],
           parameters: [{ name: 'id', in: 'path', required: true, description: 'The call id.', schema: { type: 'string', maxLength: 100 } }, ref('parameters', 'AcceptLanguage')],
           responses: { '200': { description: 'The call.', content: json(ref('schemas', 'CallStatus')) }, ...authErrors, '404': error(404), ...serverErrors },

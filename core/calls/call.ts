@@ -85,3 +85,26 @@ export interface CallRepository {
   /** An organisation's calls that have not ended yet, soonest first. */
   upcomingForOrganisation(organisationId: string, now: Date): Promise<HelperCall[]>;
 }
+
+/** How the people asked for a call answered: the one count every view of a call shows. */
+export interface ResponseTally {
+  asked: number;
+  seen: number;
+  accepted: number;
+  declined: number;
+  released: number;
+  /** Asked and not answered yet. */
+  unanswered: number;
+}
+
+export function tallyResponses(responses: CallResponse[]): ResponseTally {
+  const count = (status: ResponseStatus) => responses.filter((r) => r.status === status).length;
+  return {
+    asked: responses.length,
+    seen: responses.filter((r) => r.seenAt !== null).length,
+    accepted: count('accepted'),
+    declined: count('declined'),
+    released: count('released'),
+    unanswered: count('asked'),
+  };
+}

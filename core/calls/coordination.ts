@@ -1,15 +1,11 @@
 import { DomainError, ErrorCode } from '../errors.js';
 import type { Store } from '../store.js';
+import { tallyResponses, type ResponseTally } from './call.js';
 
-export interface CallStatusReport {
+export interface CallStatusReport extends ResponseTally {
   status: string;
   helpersNeeded: number;
-  accepted: number;
   open: number;
-  asked: number;
-  seen: number;
-  declined: number;
-  released: number;
   waves: number;
   answerBy: Date;
 }
@@ -24,17 +20,12 @@ export class CallCoordination {
   async status(callId: string): Promise<CallStatusReport> {
     const call = await this.store.calls.findById(callId);
     if (!call) throw new DomainError(ErrorCode.NotFound);
-    const responses = await this.store.calls.responses(callId);
-    const count = (status: string) => responses.filter((r) => r.status === status).length;
     return {
+      ...tallyResponses(await this.store.calls.responses(callId)),
       status: call.status,
       helpersNeeded: call.helpersNeeded,
       accepted: call.acceptedCount,
       open: Math.max(0, call.helpersNeeded - call.acceptedCount),
-      asked: responses.length,
-      seen: responses.filter((r) => r.seenAt).length,
-      declined: count('declined'),
-      released: count('released'),
       waves: call.waves,
       answerBy: call.answerBy,
     };

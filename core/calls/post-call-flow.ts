@@ -5,6 +5,7 @@ import { activityLabel, activityMessage, COMMON_LANGUAGES } from '../registratio
 import { normalizeLanguageCode } from '../validation/index.js';
 import { CallValidationError, saveCall, type CallPosting } from './post-call.js';
 import { parseLocalDateTime } from './local-time.js';
+import { tallyResponses } from './call.js';
 
 export const POST_CALL = 'post-call';
 const DURATIONS = [1, 2, 3, 4, 8];
@@ -213,7 +214,7 @@ export async function callsOverview(ctx: FlowContext): Promise<Transition> {
   if (calls.length === 0) return stay(ctx, msg('calls:status.none'));
   const lines = [];
   for (const call of calls) {
-    const responses = await ctx.repos.calls.responses(call.id);
+    const tally = tallyResponses(await ctx.repos.calls.responses(call.id));
     lines.push(
       msg('calls:status.line', {
         title: call.title,
@@ -221,8 +222,8 @@ export async function callsOverview(ctx: FlowContext): Promise<Transition> {
         state: msg(`calls:status.state.${call.status}`),
         accepted: call.acceptedCount,
         helpers: call.helpersNeeded,
-        asked: responses.length,
-        declined: responses.filter((r) => r.status === 'declined').length,
+        asked: tally.asked,
+        declined: tally.declined,
       }),
     );
   }
