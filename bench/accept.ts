@@ -9,12 +9,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { embedded, openDatabase, type Database } from '../app/database.js';
-import { createLogger } from '../app/logger.js';
+import { openDatabase, type Database } from '../app/database.js';
+import { createBenchDatabase, openPglite, percentile, silent } from './support.js';
 import { CallAnswers } from '../core/index.js';
-import { applyMigrations, pgliteTarget } from '../prisma/migrate.js';
 import { prismaStore } from '../prisma/store.js';
 
 const VOLUNTEERS = 200;
@@ -24,8 +22,6 @@ const HOUR = 3600_000;
 /** PrismaPg opens a pg.Pool with node-postgres's default size when given only a connection string. */
 export const PRISMA_PG_POOL_DEFAULT = (pg.defaults as { max?: number }).max ?? 10;
 const FLOOR = 'floor on PostgreSQL (pool 10, one conditional UPDATE … RETURNING plus the insert): p99 40 ms; target p99 ≤ 60 ms, zero overbooking';
-
-export const silent = createLogger('silent');
 
 export interface AcceptRound {
   backend: Database['kind'];
@@ -64,38 +60,6 @@ export const acceptCalibrations: AcceptCalibration[] = [];
 
 /** Runs SQL in one transaction on one connection of the backend (pg pool or PGlite). */
 type RawTransaction = (work: (query: (sql: string, params: unknown[]) => Promise<number>) => Promise<void>) => Promise<void>;
-
-/** A fresh, empty PostgreSQL database next to DATABASE_URL's, dropped afterwards. */
-export async function createBenchDatabase(base: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const name = `hr_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), name, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-/** An in-memory PGlite, migrated, opened as the service opens it. */
-export async function openPglite(): Promise<Database & { pglite: PGlite }> {
-  const db = new PGlite();
-  await db.waitReady;
-  await applyMigrations(pgliteTarget(db));
-  return Object.assign(await embedded(db, null, { migrate: false, log: silent }), { pglite: db });
-}
-
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 interface Seeded {
   regionId: string;

@@ -26,7 +26,7 @@ import { openDatabase, type Database } from '../app/database.js';
 import { CallValidationError, DeliveryError, JobWorker, callJobHandlers, gridCell, type MessageRef, type MessengerPort, type SendOptions, type TurnResult } from '../core/index.js';
 import { jobQueue } from '../prisma/repositories/job-repository.js';
 import { rateSlots } from '../prisma/repositories/rate-slots.js';
-import { createBenchDatabase, openPglite, percentile, silent } from './accept.js';
+import { createBenchDatabase, openPglite, percentile, silent } from './support.js';
 
 const PEOPLE = 1000;
 const PER_SECOND = 30;

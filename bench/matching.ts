@@ -10,13 +10,10 @@
  *
  * Run: `npx tsc -p . && node dist/bench/matching.js`.
  */
-import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
-import { openDatabase, embedded, type Database } from '../app/database.js';
-import { createLogger } from '../app/logger.js';
+import { openDatabase, type Database } from '../app/database.js';
+import { createBenchDatabase, openPglite, percentile, silent } from './support.js';
 import { cellsAround, type CandidateQuery } from '../core/index.js';
 import { Prisma } from '../prisma/generated/client.js';
 import { candidateFinder, findCandidatesSql } from '../prisma/repositories/candidate-finder.js';
@@ -36,26 +33,6 @@ const DAY = 24 * HOUR;
 const FLOOR_P95_MS: Record<Database['kind'], number> = { postgres: 8.6, pglite: 11.5 };
 
 interface Result { backend: Database['kind']; people: number; seedMs: number; p50: number; p95: number; rows: number; floorP95: number }
-
-const silent = createLogger('silent');
-
-/** A fresh, empty PostgreSQL database next to DATABASE_URL's, dropped afterwards. */
-async function createPostgres(base: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `hr_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 const ts = (at: Date) => `'${at.toISOString()}'::timestamp`;
 const textArray = (items: string[]) => `ARRAY[${items.map((s) => `'${s}'`).join(',')}]::text[]`;
@@ -141,10 +118,6 @@ function boxOnly(q: CandidateQuery): Prisma.Sql {
     ORDER BY "lastAskedAt" NULLS FIRST LIMIT ${q.limit}::int`;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 async function run(database: Database, people: number, explain: boolean): Promise<Result> {
   const prisma = database.prisma;
   const now = new Date();
@@ -183,7 +156,7 @@ async function run(database: Database, people: number, explain: boolean): Promis
 }
 
 async function onPglite(people: number, explain: boolean): Promise<Result> {
-  const database = await embedded(new PGlite(), null, { migrate: true, log: silent });
+  const database = await openPglite();
   try {
     return await run(database, people, explain);
   } finally {
@@ -192,7 +165,7 @@ async function onPglite(people: number, explain: boolean): Promise<Result> {
 }
 
 async function onPostgres(base: string, people: number, explain: boolean): Promise<Result> {
-  const { url, drop } = await createPostgres(base);
+  const { url, drop } = await createBenchDatabase(base);
   try {
     const database = await openDatabase({ kind: 'postgres', url }, { migrate: true, log: silent });
     try {
