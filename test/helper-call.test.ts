@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminService, CallAnswers, isolate, type HelperCall } from '../core/index.js';
 import { backends, type TestDatabase } from './support/databases.js';
@@ -137,5 +138,42 @@ describe.each(backends)('a helper call on $name', (backend) => {
     expect(keys.filter((k) => k === 'calls:justFilled')).toHaveLength(195);
     expect(await db.database.prisma.helperCall.findUniqueOrThrow({ where: { id: call.id } })).toMatchObject({ acceptedCount: 5, status: 'full' });
     expect(await db.database.prisma.callResponse.count({ where: { callId: call.id, status: 'accepted' } })).toBe(5);
+    // "Filled" is enqueued by the accept that took the last place, once.
+    expect(await db.database.prisma.job.count({ where: { name: 'call.filled', payload: { path: ['callId'], equals: call.id } } })).toBe(1);
+  });
+
+  it('counts a double tap once: each of ten people taps Accept twice at once for three places', async () => {
+    const people = await seedVolunteers(db.database.prisma, service.url, Array.from({ length: 10 }, () => ({ languages: ['ar'] })));
+    const startsAt = new Date(Date.now() + 72 * 3600_000);
+    const call = await post(3, { title: 'Doppelt', helpersNeeded: 3, startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3600_000) });
+    await db.database.prisma.callResponse.createMany({ data: people.map((p) => ({ callId: call.id, personId: p.id })), skipDuplicates: true });
+    const answers = new CallAnswers(service.app.store, () => new Date());
+    const tap = (address: string) => answers.answer({ channel: 'web', address, eventId: randomUUID(), input: { type: 'choice', token: `call:${call.id}`, values: ['accept'] } });
+    // On PostgreSQL the call is held locked until every connection of the pool waits on it, so both
+    // taps of a person really run at the same moment (otherwise the client sends them one after the other).
+    const blocker = db.url ? new pg.Client({ connectionString: db.url }) : null;
+    if (blocker) {
+      await blocker.connect();
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM "HelperCall" WHERE id = $1 FOR UPDATE', [call.id]);
+    }
+    const pending = Promise.all(people.flatMap((p) => [tap(p.address), tap(p.address)]));
+    if (blocker) {
+      // Every connection of the pool (10) waits for the call, or for the first tap of the same person.
+      const waiting = async () => (await blocker.query('SELECT pg_stat_clear_snapshot()'), await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0].n as number;
+      await expect.poll(waiting, { timeout: 20_000, interval: 50 }).toBeGreaterThanOrEqual(9);
+      await blocker.query('COMMIT');
+      await blocker.end();
+    }
+    const replies = await pending;
+    const keys = replies.map((r) => r.messages[0]!.key);
+    expect(keys.filter((k) => k === 'calls:accepted')).toHaveLength(3);
+    expect(keys.filter((k) => k !== 'calls:accepted' && k !== 'calls:justFilled' && k !== 'calls:alreadyAccepted')).toEqual([]);
+    expect(await db.database.prisma.helperCall.findUniqueOrThrow({ where: { id: call.id } })).toMatchObject({ acceptedCount: 3, status: 'full' });
+    const accepted = await db.database.prisma.callResponse.findMany({ where: { callId: call.id, status: 'accepted' } });
+    expect(accepted).toHaveLength(3);
+    // Two reminders (24 h and 2 h before a start three days ahead) per accepted person, none for the losers.
+    const reminders = await db.database.prisma.job.findMany({ where: { name: 'call.remind', payload: { path: ['callId'], equals: call.id } } });
+    expect(reminders.map((j) => (j.payload as { personId: string }).personId).sort()).toEqual(accepted.flatMap((r) => [r.personId, r.personId]).sort());
   });
 });

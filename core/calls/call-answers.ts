@@ -34,6 +34,7 @@ export class CallAnswers {
     const choice = input.type === 'choice' ? input.values[0] : interpretText(input.text);
     if (choice !== 'accept' && choice !== 'decline' && choice !== 'confirm' && choice !== 'release') return { messages: [msg('calls:answerWith')] };
     const at = this.now();
+    if (choice === 'accept') return this.accept(event, callId, at);
 
     return this.store.transaction(async (repos) => {
       if (!(await repos.events.record(event.channel, event.eventId))) return { messages: [msg('conversation:duplicate')] };
@@ -50,42 +51,49 @@ export class CallAnswers {
         await repos.jobs.enqueue({ name: 'call.released', payload: { callId } });
         return { messages: [msg('calls:released')] };
       }
-      if (choice === 'decline') {
-        return { messages: [msg((await repos.calls.decline(callId, person.id, at)) ? 'calls:declined' : 'calls:cannotDecline')] };
-      }
-      const outcome = await repos.calls.accept(callId, person.id, at);
-      switch (outcome.kind) {
-        case 'accepted': {
-          const { call } = outcome;
-          // Enqueued in the same transaction as the last place was taken: exactly once per filling.
-          if (outcome.nowFull) await repos.jobs.enqueue({ name: 'call.filled', payload: { callId: call.id } });
-          for (const hours of this.reminderHours) {
-            const runAt = new Date(call.startsAt.getTime() - hours * 3600_000);
-            if (runAt > at) {
-              await repos.jobs.enqueue({ name: 'call.remind', key: `call.remind:${call.id}:${person.id}:${hours}:${at.getTime()}`, payload: { callId: call.id, personId: person.id, acceptedAt: at.toISOString() }, runAt });
-            }
-          }
-          const region = await repos.regions.findById(call.regionId);
-          return {
-            messages: [
-              msg('calls:accepted', {
-                title: call.title,
-                when: { dateTime: call.startsAt, until: call.endsAt, timeZone: region?.timeZone ?? 'Europe/Berlin' },
-                place: call.placeName,
-              }),
-            ],
-          };
-        }
-        case 'full':
-          return { messages: [msg('calls:justFilled')] };
-        case 'closed':
-          return { messages: [msg('calls:closed')] };
-        case 'already-accepted':
-          return { messages: [msg('calls:alreadyAccepted')] };
-        case 'not-asked':
-          return { messages: [msg('calls:notAsked')] };
-      }
+      return { messages: [msg((await repos.calls.decline(callId, person.id, at)) ? 'calls:declined' : 'calls:cannotDecline')] };
     });
+  }
+
+  /**
+   * The race for the places is one database statement: the event, the place, the answer and the
+   * jobs that follow (reminders; "filled" for the last place, exactly once per filling).
+   */
+  private async accept(event: IncomingEvent, callId: string, at: Date): Promise<AnswerReply> {
+    const outcome = await this.store.calls.accept({
+      callId,
+      channel: event.channel,
+      address: event.address,
+      eventId: event.eventId,
+      at,
+      jobs: [
+        { name: 'call.filled', key: `call.filled:${callId}:${event.channel}:${event.eventId}`, payload: { callId }, ifFilled: true },
+        ...this.reminderHours.map((hours) => ({
+          name: 'call.remind',
+          key: `call.remind:${callId}:${hours}:${event.channel}:${event.eventId}`,
+          payload: { callId, acceptedAt: at.toISOString() },
+          beforeStartMs: hours * 3600_000,
+        })),
+      ],
+    });
+    switch (outcome.kind) {
+      case 'accepted': {
+        const { call } = outcome;
+        return { messages: [msg('calls:accepted', { title: call.title, when: { dateTime: call.startsAt, until: call.endsAt, timeZone: outcome.timeZone }, place: call.placeName })] };
+      }
+      case 'full':
+        return { messages: [msg('calls:justFilled')] };
+      case 'closed':
+        return { messages: [msg('calls:closed')] };
+      case 'already-accepted':
+        return { messages: [msg('calls:alreadyAccepted')] };
+      case 'not-asked':
+        return { messages: [msg('calls:notAsked')] };
+      case 'duplicate':
+        return { messages: [msg('conversation:duplicate')] };
+      case 'not-registered':
+        return { messages: [msg('errors:NOT_REGISTERED')] };
+    }
   }
 }
 

@@ -42,16 +42,44 @@ export interface CallResponse {
   attended: boolean | null;
 }
 
+/** A job to enqueue in the same step as an accept that took a place. */
+export interface AcceptJob {
+  name: string;
+  /** Idempotency key (see JobSpec). */
+  key: string;
+  /** The accepting person's id is added as `personId`. */
+  payload: Record<string, unknown>;
+  /** Run this long before the call starts; left out when that moment has already passed. Default: now. */
+  beforeStartMs?: number;
+  /** Only when this accept took the last place. */
+  ifFilled?: boolean;
+}
+
+/** One volunteer's Accept, as it arrives: the channel event, who sent it, for which call. */
+export interface AcceptRequest {
+  callId: string;
+  channel: string;
+  address: string;
+  /** Recorded in the same step: a replayed event takes no second place. */
+  eventId: string;
+  at: Date;
+  jobs: AcceptJob[];
+}
+
 /** What became of an accept. */
 export type AcceptOutcome =
-  | { kind: 'accepted'; call: HelperCall; nowFull: boolean }
+  | { kind: 'accepted'; call: HelperCall; nowFull: boolean; timeZone: string }
   /** Every place was taken a moment earlier. */
   | { kind: 'full' }
   /** Cancelled, expired, or past its answer deadline. */
   | { kind: 'closed' }
   | { kind: 'already-accepted' }
   /** This person was never asked for this call. */
-  | { kind: 'not-asked' };
+  | { kind: 'not-asked' }
+  /** The same event arrived before. */
+  | { kind: 'duplicate' }
+  /** Nobody is registered at this address. */
+  | { kind: 'not-registered' };
 
 export interface CallRepository {
   create(call: NewCall): Promise<HelperCall>;
@@ -60,9 +88,11 @@ export interface CallRepository {
    * Takes a place if the call is open, before its deadline, has a free place,
    * and the person was asked and has not accepted yet. Exactly `helpersNeeded`
    * accepts succeed however many arrive at once; the one that takes the last
-   * place turns the call 'full'.
+   * place turns the call 'full'. Everything an accept changes (the event, the
+   * place, the answer, the follow-up jobs) happens in one atomic step, so the
+   * race for the last places holds no lock longer than it must.
    */
-  accept(callId: string, personId: string, at: Date): Promise<AcceptOutcome>;
+  accept(request: AcceptRequest): Promise<AcceptOutcome>;
   /** Returns false if the person was not asked or had accepted (then they release instead). */
   decline(callId: string, personId: string, at: Date): Promise<boolean>;
   /**

@@ -2,6 +2,30 @@ import type { AcceptOutcome, CallRepository, HelperCall } from '../../core/index
 import type { Prisma } from '../generated/client.js';
 import type { Db } from './db.js';
 
+interface AcceptRow {
+  fresh: boolean;
+  registered: boolean;
+  answerStatus: string | null;
+  jobs: number;
+  /** The call as the accept left it, as JSON (column names, timestamps as text). */
+  taken: Record<string, unknown> | null;
+  callStatus: string | null;
+  beforeDeadline: boolean | null;
+  timeZone: string | null;
+}
+
+const DATE_COLUMNS = ['startsAt', 'endsAt', 'answerBy', 'nextWaveAt', 'createdAt'] as const;
+
+/** A HelperCall row read back from to_jsonb: timestamps without time zone hold UTC. */
+function fromJson(json: Record<string, unknown>): HelperCall {
+  const { filledAt: _f, cancelledAt: _c, ...call } = json;
+  for (const column of DATE_COLUMNS) {
+    const value = call[column];
+    call[column] = typeof value === 'string' ? new Date(`${value}Z`) : null;
+  }
+  return call as unknown as HelperCall;
+}
+
 function toCall(row: Prisma.HelperCallGetPayload<object>): HelperCall {
   const { filledAt: _f, cancelledAt: _c, ...call } = row;
   return call;
@@ -16,39 +40,70 @@ export function callRepository(db: Db): CallRepository {
       const row = await db.helperCall.findUnique({ where: { id } });
       return row && toCall(row);
     },
-    async accept(callId, personId, at): Promise<AcceptOutcome> {
-      // One conditional UPDATE takes a place: concurrent accepts queue on the row lock and
-      // re-check the condition, so exactly helpersNeeded of them succeed.
-      const taken = await db.$queryRaw<{ acceptedCount: number; helpersNeeded: number }[]>`
-        UPDATE "HelperCall"
-           SET "acceptedCount" = "acceptedCount" + 1,
-               "status" = CASE WHEN "acceptedCount" + 1 >= "helpersNeeded" THEN 'full'::"CallStatus" ELSE "status" END,
-               "filledAt" = CASE WHEN "acceptedCount" + 1 >= "helpersNeeded" THEN ${at} ELSE "filledAt" END
-         WHERE "id" = ${callId} AND "status" = 'open' AND "acceptedCount" < "helpersNeeded" AND "answerBy" > ${at}
-     RETURNING "acceptedCount", "helpersNeeded"`;
-      if (taken.length === 0) {
-        const [call, response] = await Promise.all([
-          db.helperCall.findUnique({ where: { id: callId } }),
-          db.callResponse.findUnique({ where: { callId_personId: { callId, personId } } }),
-        ]);
-        if (response?.status === 'accepted') return { kind: 'already-accepted' };
-        if (!response) return { kind: 'not-asked' };
-        return call && call.status === 'full' ? { kind: 'full' } : { kind: 'closed' };
+    async accept({ callId, channel, address, eventId, at, jobs }): Promise<AcceptOutcome> {
+      // One statement, so an accept holds its locks for one round trip. In order: record the
+      // event (a replay takes nothing); lock this person's answer (a double tap with two event
+      // ids waits here and then sees 'accepted'); take a place with a conditional UPDATE, on whose
+      // row lock concurrent accepts queue and re-check the condition, so exactly helpersNeeded
+      // succeed; mark the answer; enqueue the follow-up jobs. The last SELECT reads the state as
+      // this statement found it, to tell a loser why.
+      const rows = await db.$queryRaw<AcceptRow[]>`
+        WITH event AS (
+          INSERT INTO "ProcessedEvent" ("channel", "eventId") VALUES (${channel}, ${eventId})
+          ON CONFLICT DO NOTHING RETURNING 1
+        ), who AS (
+          SELECT "personId" FROM "ChannelIdentity" WHERE "channel" = ${channel} AND "address" = ${address}
+        ), answer AS MATERIALIZED (
+          SELECT r."personId", r."status" FROM "CallResponse" r
+           WHERE r."callId" = ${callId} AND r."personId" = (SELECT "personId" FROM who) AND EXISTS (SELECT 1 FROM event)
+             FOR UPDATE
+        ), taken AS (
+          UPDATE "HelperCall" c
+             SET "acceptedCount" = c."acceptedCount" + 1,
+                 "status" = CASE WHEN c."acceptedCount" + 1 >= c."helpersNeeded" THEN 'full'::"CallStatus" ELSE c."status" END,
+                 "filledAt" = CASE WHEN c."acceptedCount" + 1 >= c."helpersNeeded" THEN ${at}::timestamp ELSE c."filledAt" END
+           WHERE c."id" = ${callId} AND c."status" = 'open' AND c."acceptedCount" < c."helpersNeeded" AND c."answerBy" > ${at}::timestamp
+             AND EXISTS (SELECT 1 FROM answer WHERE answer."status" <> 'accepted')
+       RETURNING c.*
+        ), marked AS (
+          UPDATE "CallResponse" r SET "status" = 'accepted', "answeredAt" = ${at}::timestamp
+            FROM taken, answer
+           WHERE r."callId" = taken."id" AND r."personId" = answer."personId"
+       RETURNING r."personId"
+        ), enqueued AS (
+          INSERT INTO "Job" ("id", "name", "key", "payload", "runAt")
+          SELECT gen_random_uuid()::text, j."name", j."key", j."payload" || jsonb_build_object('personId', m."personId"),
+                 COALESCE(t."startsAt" - j."beforeStartMs" * interval '1 millisecond', ${at}::timestamp)
+            FROM taken t CROSS JOIN marked m
+           CROSS JOIN jsonb_to_recordset(${JSON.stringify(jobs)}::jsonb) AS j("name" text, "key" text, "payload" jsonb, "beforeStartMs" double precision, "ifFilled" boolean)
+           WHERE (j."ifFilled" IS NOT TRUE OR t."acceptedCount" >= t."helpersNeeded")
+             AND (j."beforeStartMs" IS NULL OR t."startsAt" - j."beforeStartMs" * interval '1 millisecond' > ${at}::timestamp)
+          ON CONFLICT ("key") DO NOTHING
+       RETURNING 1
+        )
+        SELECT EXISTS (SELECT 1 FROM event) AS "fresh",
+               EXISTS (SELECT 1 FROM who) AS "registered",
+               (SELECT "status"::text FROM answer) AS "answerStatus",
+               (SELECT count(*)::int FROM enqueued) AS "jobs",
+               to_jsonb(t) AS "taken",
+               c."status"::text AS "callStatus",
+               c."answerBy" > ${at}::timestamp AS "beforeDeadline",
+               reg."timeZone"
+          FROM (SELECT 1) one
+          LEFT JOIN taken t ON true
+          LEFT JOIN "HelperCall" c ON c."id" = ${callId}
+          LEFT JOIN "Region" reg ON reg."id" = c."regionId"`;
+      const row = rows[0]!;
+      if (!row.fresh) return { kind: 'duplicate' };
+      if (!row.registered) return { kind: 'not-registered' };
+      if (row.taken) {
+        const call = fromJson(row.taken);
+        return { kind: 'accepted', call, nowFull: call.acceptedCount >= call.helpersNeeded, timeZone: row.timeZone ?? 'Europe/Berlin' };
       }
-      const { count } = await db.callResponse.updateMany({
-        where: { callId, personId, status: { not: 'accepted' } },
-        data: { status: 'accepted', answeredAt: at },
-      });
-      if (count === 0) {
-        // Not asked, or accepted already: give the place back (the row is still locked by us).
-        await db.$executeRaw`
-          UPDATE "HelperCall" SET "acceptedCount" = "acceptedCount" - 1, "status" = 'open'::"CallStatus", "filledAt" = NULL
-           WHERE "id" = ${callId}`;
-        const response = await db.callResponse.findUnique({ where: { callId_personId: { callId, personId } } });
-        return response ? { kind: 'already-accepted' } : { kind: 'not-asked' };
-      }
-      const call = toCall(await db.helperCall.findUniqueOrThrow({ where: { id: callId } }));
-      return { kind: 'accepted', call, nowFull: taken[0]!.acceptedCount >= taken[0]!.helpersNeeded };
+      if (row.answerStatus === null) return { kind: 'not-asked' };
+      if (row.answerStatus === 'accepted') return { kind: 'already-accepted' };
+      // Open before its deadline as this statement began, yet no place: the last ones went a moment ago.
+      return row.callStatus === 'full' || (row.callStatus === 'open' && row.beforeDeadline) ? { kind: 'full' } : { kind: 'closed' };
     },
     async decline(callId, personId, at) {
       const { count } = await db.callResponse.updateMany({
