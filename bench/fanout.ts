@@ -23,7 +23,7 @@ import { WEB_CAPABILITIES } from '../bots/web/index.js';
 import { composeApp, type App } from '../app/compose.js';
 import { loadConfig } from '../app/config.js';
 import { openDatabase, type Database } from '../app/database.js';
-import { CallValidationError, DeliveryError, JobWorker, callJobHandlers, gridCell, type MessageRef, type MessengerPort, type SendOptions, type TurnResult } from '../core/index.js';
+import { CallValidationError, DeliveryError, JobWorker, callJobHandlers, gridCell, LATE_TOLERANCE_MS, SLOT_MARGIN, type MessageRef, type MessengerPort, type SendOptions, type TurnResult } from '../core/index.js';
 import { jobQueue } from '../prisma/repositories/job-repository.js';
 import { rateSlots } from '../prisma/repositories/rate-slots.js';
 import { createBenchDatabase, openPglite, percentile, silent } from './support.js';
@@ -39,8 +39,8 @@ const TIMEOUT_MS = 120_000;
 const CENTRE = { lat: 51.534, lon: 9.932 };
 const LOCALES = ['de', 'en', 'ar', 'uk', 'fa', 'ru', 'tr', 'fr'];
 const HOUR = 3600_000;
-/** The slot width `core/calls/call-jobs.ts` reserves per send (2 % margin), in whole ms as `RateSlot` stores it. */
-const SLOT_MS = Math.ceil((1000 / PER_SECOND) * 1.02);
+/** The slot width `core/calls/call-jobs.ts` reserves per send (to the microsecond, as `RateSlot` stores it). */
+const SLOT_MS = (1000 / PER_SECOND) * (1 + SLOT_MARGIN);
 
 export interface FanoutResult {
   backend: Database['kind'];
@@ -315,9 +315,9 @@ function report(r: FanoutResult): void {
   console.log(`  ${r.backend.padEnd(8)} post ${r.postMs.toFixed(0)} ms, first wave (1,000 asked, 1,000 notify jobs enqueued, one transaction) ${r.waveMs.toFixed(0)} ms`);
   console.log(
     `  ${r.backend.padEnd(8)} median gap between notifications ${r.medianGapMs.toFixed(1)} ms (floor ${(1000 / PER_SECOND).toFixed(1)} ms); most requests arriving in any 1000 ms: ${r.busiestWindow} (refused ones included); ` +
-      `${r.stalls} gap(s) ≥ 100 ms totalling ${(r.stalledMs / 1000).toFixed(2)} s; send phase ${(r.beyondSlotsMs / 1000).toFixed(2)} s longer than 999 slots of ${SLOT_MS} ms`,
+      `${r.stalls} gap(s) ≥ 100 ms totalling ${(r.stalledMs / 1000).toFixed(2)} s; send phase ${(r.beyondSlotsMs / 1000).toFixed(2)} s longer than 999 slots of ${SLOT_MS.toFixed(3)} ms`,
   );
-  console.log(`  ${r.backend.padEnd(8)} event-loop delay while sending: p99 ${r.loopDelayP99.toFixed(1)} ms, max ${r.loopDelayMax.toFixed(1)} ms (slots leave ${(30 * (Math.ceil((1000 / PER_SECOND) * 1.02) - 1000 / PER_SECOND)).toFixed(0)} ms of slack per 30 sends)`);
+  console.log(`  ${r.backend.padEnd(8)} event-loop delay while sending: p99 ${r.loopDelayP99.toFixed(1)} ms, max ${r.loopDelayMax.toFixed(1)} ms (slots leave ${(30 * (SLOT_MS - 1000 / PER_SECOND)).toFixed(0)} ms of slack per 30 sends; a send more than ${LATE_TOLERANCE_MS} ms late takes a new slot)`);
   console.log(`  ${r.backend.padEnd(8)} worker: batch ${r.worker.batch}, poll ${r.worker.pollMs} ms, lock ${r.worker.lockMs / 1000} s (${r.worker.tuned ? 'a worker built by the bench with BENCH_FANOUT_BATCH/BENCH_FANOUT_POLL_MS' : "composeApp's worker, defaults"})`);
 }
 
@@ -325,7 +325,7 @@ function report(r: FanoutResult): void {
 export async function benchFanout(): Promise<void> {
   console.log(`fan-out: one call, one wave asking ${PEOPLE} volunteers, through a channel limited to ${PER_SECOND} requests in any ${WINDOW_MS} ms (429 + retry_after beyond)`);
   console.log(`  floor ${(PEOPLE - 1)}/${PER_SECOND} s = ${(FLOOR_MS / 1000).toFixed(1)} s; target ≤ ${TARGET_RATIO} × floor with no request refused`);
-  console.log(`  send slots: 1000/${PER_SECOND} ms × 1.02 margin = ${((1000 / PER_SECOND) * 1.02).toFixed(2)} ms, rounded up to whole ms = ${SLOT_MS} ms → the send phase alone is ${((SLOT_MS * (PEOPLE - 1)) / FLOOR_MS).toFixed(3)} × floor`);
+  console.log(`  send slots: 1000/${PER_SECOND} ms × ${1 + SLOT_MARGIN} margin = ${SLOT_MS.toFixed(3)} ms → the send phase alone is ${((SLOT_MS * (PEOPLE - 1)) / FLOOR_MS).toFixed(3)} × floor`);
   console.log(`  machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
   console.log('\nPGlite (in memory)');

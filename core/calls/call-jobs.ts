@@ -19,6 +19,11 @@ export interface CallJobDeps {
 
 type Handler = (payload: Record<string, unknown>) => Promise<void>;
 
+/** Send slots are this much wider than a channel's limit (1.5 %)... */
+export const SLOT_MARGIN = 0.015;
+/** ...and a send that starts later than this after its slot takes a new one. */
+export const LATE_TOLERANCE_MS = 10;
+
 /**
  * The jobs of a helper call: a wave, one notification, the call filling up,
  * the answer deadline. Each can run again after a crash without doing its
@@ -30,18 +35,18 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
 
   /**
    * Waits for this send's slot: the limit holds across every instance, not per process. Slots are
-   * 2 % wider than the limit, and a sender that wakes up later than that for its slot (a busy
-   * machine) gives the slot up and takes a new one: every send then starts within 2 % of its slot,
-   * so no second ever holds one message too many.
+   * {@link SLOT_MARGIN} wider than the limit, and a sender that wakes up more than
+   * {@link LATE_TOLERANCE_MS} after its slot (a busy machine) gives the slot up and takes a new one.
+   * Thirty-one sends then span at least 30 slots minus that tolerance: 1015 - 10 ms at 30/s, so any
+   * second holds at most 30 even with 5 ms of jitter on the way to the channel.
    */
   async function slot(key: string, perSecond: number) {
-    const interval = 1000 / perSecond;
-    const tolerance = 1000 * 0.02;
+    const interval = (1000 / perSecond) * (1 + SLOT_MARGIN);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const at = (await deps.slots.reserve(key, interval * (1 + tolerance / 1000), deps.now())).getTime();
+      const at = await deps.slots.reserve(key, interval, deps.now());
       const wait = at - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      if (Date.now() - at <= tolerance) return;
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+      if (Date.now() - at <= LATE_TOLERANCE_MS) return;
     }
     throw new RetryLater(1000, 'NO_SEND_SLOT');
   }

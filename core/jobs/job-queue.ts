@@ -50,7 +50,8 @@ export interface JobQueue extends JobRepository {
  * of the same key (e.g. `telegram` at 1000/30 ms, `telegram:chat:42` at 1000 ms).
  */
 export interface RateSlots {
-  reserve(key: string, intervalMs: number, now: Date): Promise<Date>;
+  /** Takes the key's next free slot, `intervalMs` wide (fractions count); returns its start in epoch ms. */
+  reserve(key: string, intervalMs: number, now: Date): Promise<number>;
   /** Pushes a key's next slot out (after a 429 with retry_after). */
   block(key: string, until: Date): Promise<void>;
 }

@@ -6,22 +6,22 @@ import type { Db } from './db.js';
 export function rateSlots(db: Db): RateSlots {
   return {
     async reserve(key, intervalMs, now) {
-      // Whole milliseconds, like the column; rounded up so the rate never exceeds the limit.
-      const interval = Math.max(0, Math.ceil(intervalMs));
       // One atomic upsert: concurrent reservations of a key queue on its row lock, and each one
-      // takes the slot the previous one left and moves it on by the interval.
-      const rows = await db.$queryRaw<{ nextAt: Date }[]>(Prisma.sql`
+      // takes the slot the previous one left and moves it on by the interval. The column and the
+      // interval are microseconds, so 30 per second are 33.333 ms apart, not 34.
+      const interval = Math.max(0, Math.round(intervalMs * 1000));
+      const rows = await db.$queryRaw<{ startMs: number }[]>(Prisma.sql`
         INSERT INTO "RateSlot" ("key", "nextAt")
-        VALUES (${key}, ${now}::timestamp(3) + ${interval}::int * interval '1 millisecond')
+        VALUES (${key}, ${now}::timestamp(3) + ${interval}::bigint * interval '1 microsecond')
         ON CONFLICT ("key") DO UPDATE
-          SET "nextAt" = GREATEST("RateSlot"."nextAt", ${now}::timestamp(3)) + ${interval}::int * interval '1 millisecond'
-        RETURNING "nextAt"`);
-      return new Date(rows[0]!.nextAt.getTime() - interval);
+          SET "nextAt" = GREATEST("RateSlot"."nextAt", ${now}::timestamp(3)) + ${interval}::bigint * interval '1 microsecond'
+        RETURNING (extract(epoch FROM "nextAt") * 1000 - ${interval}::bigint / 1000.0)::float8 AS "startMs"`);
+      return rows[0]!.startMs;
     },
 
     async block(key, until) {
       await db.$executeRaw(Prisma.sql`
-        INSERT INTO "RateSlot" ("key", "nextAt") VALUES (${key}, ${until}::timestamp(3))
+        INSERT INTO "RateSlot" ("key", "nextAt") VALUES (${key}, ${until}::timestamp(6))
         ON CONFLICT ("key") DO UPDATE SET "nextAt" = GREATEST("RateSlot"."nextAt", EXCLUDED."nextAt")`);
     },
   };

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RateSlot" ALTER COLUMN "nextAt" SET DATA TYPE TIMESTAMP(6);
