@@ -1,6 +1,6 @@
 import { msg, type Msg } from '../messages.js';
 import type { IncomingEvent } from '../conversation/types.js';
-import type { Store } from '../store.js';
+import type { Repositories, Store } from '../store.js';
 
 export const CALL_TOKEN_PREFIX = 'call:';
 
@@ -44,13 +44,7 @@ export class CallAnswers {
         const response = (await repos.calls.responses(callId)).find((r) => r.personId === person.id);
         return { messages: [msg(response?.status === 'accepted' ? 'calls:confirmed' : 'calls:notAccepted')] };
       }
-      if (choice === 'release') {
-        if (!(await repos.calls.release(callId, person.id, at))) return { messages: [msg('calls:notAccepted')] };
-        // Backfill: the freed place is offered to the next candidates at once.
-        await repos.jobs.enqueue({ name: 'call.wave', key: `call.wave:${callId}:backfill:${person.id}:${at.getTime()}`, payload: { callId } });
-        await repos.jobs.enqueue({ name: 'call.released', payload: { callId } });
-        return { messages: [msg('calls:released')] };
-      }
+      if (choice === 'release') return { messages: [msg((await releasePlace(repos, callId, person.id, at)) ? 'calls:released' : 'calls:notAccepted')] };
       return { messages: [msg((await repos.calls.decline(callId, person.id, at)) ? 'calls:declined' : 'calls:cannotDecline')] };
     });
   }
@@ -95,6 +89,18 @@ export class CallAnswers {
         return { messages: [msg('errors:NOT_REGISTERED')] };
     }
   }
+}
+
+/**
+ * A helper gives an accepted place back (from a reminder or from /commitments): the call re-opens,
+ * the next candidates are asked at once (backfill) and the coordinator is told. False if the person
+ * had not accepted.
+ */
+export async function releasePlace(repos: Repositories, callId: string, personId: string, at: Date): Promise<boolean> {
+  if (!(await repos.calls.release(callId, personId, at))) return false;
+  await repos.jobs.enqueue({ name: 'call.wave', key: `call.wave:${callId}:backfill:${personId}:${at.getTime()}`, payload: { callId } });
+  await repos.jobs.enqueue({ name: 'call.released', payload: { callId } });
+  return true;
 }
 
 /** A typed answer to a call where a channel has no buttons: yes/no in the languages offered, or 1/2. */

@@ -112,8 +112,8 @@ export interface CallRepository {
   /** Records that a wave was sent and when the next is due (null: none). */
   recordWave(callId: string, wave: number, nextWaveAt: Date | null): Promise<void>;
   responses(callId: string): Promise<CallResponse[]>;
-  /** An organisation's calls that have not ended yet, soonest first. */
-  upcomingForOrganisation(organisationId: string, now: Date): Promise<HelperCall[]>;
+  /** An organisation's calls that end after `since` (recently ended ones, for attendance, included), soonest first. */
+  upcomingForOrganisation(organisationId: string, since: Date): Promise<HelperCall[]>;
 }
 
 /** How the people asked for a call answered: the one count every view of a call shows. */

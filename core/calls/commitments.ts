@@ -5,6 +5,7 @@ import type { FlowContext, Transition } from '../conversation/flow.js';
 import { stay } from '../conversation/flow.js';
 import type { HelperCall } from './call.js';
 import { commitmentsCalendar } from './ical.js';
+import { commitmentsNext } from './manage-flows.js';
 
 /** A helper call a person has accepted, with what their calendar shows of it. */
 export interface Commitment {
@@ -78,8 +79,10 @@ export async function commitmentsCommand(ctx: FlowContext): Promise<Transition> 
     }),
   );
   const name = ctx.services.render(ctx.locale, msg('commitments:calendarName'));
+  const next = await commitmentsNext(ctx);
   return {
     ...stay(ctx, msg('commitments:heading', { count: commitments.length }), ...items, msg('commitments:file')),
+    ...(next ? { next } : {}),
     attachment: { filename: 'helferruf-commitments.ics', mediaType: 'text/calendar', content: commitmentsIcs(commitments, name, now) },
   };
 }

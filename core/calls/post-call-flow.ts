@@ -5,7 +5,7 @@ import { activityLabel, activityMessage, COMMON_LANGUAGES } from '../registratio
 import { normalizeLanguageCode } from '../validation/index.js';
 import { CallValidationError, saveCall, type CallPosting } from './post-call.js';
 import { parseLocalDateTime } from './local-time.js';
-import { tallyResponses } from './call.js';
+import { callLine, coordinatedCalls, MANAGE_CALLS } from './manage-flows.js';
 
 export const POST_CALL = 'post-call';
 const DURATIONS = [1, 2, 3, 4, 8];
@@ -205,27 +205,16 @@ export async function startPostCall(ctx: FlowContext): Promise<Transition> {
   return next(ctx, { organisationId: grants[0]!.organisationId! }, 'activity');
 }
 
-/** `/calls`: how the coordinator's organisation's upcoming calls are filling. */
+/**
+ * `/calls`: how the coordinator's organisations' calls are filling, and each one to open: to cancel
+ * it, or after its end to record who came.
+ */
 export async function callsOverview(ctx: FlowContext): Promise<Transition> {
   if (!ctx.person) return stay(ctx, msg('errors:NOT_REGISTERED'));
-  const organisations = (await ctx.repos.roles.active(ctx.person.id)).filter((g) => g.role === 'coordinator' && g.organisationId).map((g) => g.organisationId!);
-  if (organisations.length === 0) return stay(ctx, msg('errors:ROLE_REQUIRED'));
-  const calls = (await Promise.all(organisations.map((id) => ctx.repos.calls.upcomingForOrganisation(id, ctx.services.now())))).flat();
+  const calls = await coordinatedCalls(ctx);
+  if (calls === null) return stay(ctx, msg('errors:ROLE_REQUIRED'));
   if (calls.length === 0) return stay(ctx, msg('calls:status.none'));
   const lines = [];
-  for (const call of calls) {
-    const tally = tallyResponses(await ctx.repos.calls.responses(call.id));
-    lines.push(
-      msg('calls:status.line', {
-        title: call.title,
-        when: { dateTime: call.startsAt, until: call.endsAt, timeZone: ctx.region.timeZone },
-        state: msg(`calls:status.state.${call.status}`),
-        accepted: call.acceptedCount,
-        helpers: call.helpersNeeded,
-        asked: tally.asked,
-        declined: tally.declined,
-      }),
-    );
-  }
-  return stay(ctx, msg('calls:status.header'), ...lines);
+  for (const call of calls) lines.push(await callLine(ctx, call));
+  return { messages: [msg('calls:status.header'), ...lines], next: { flow: MANAGE_CALLS, step: 'list' } };
 }

@@ -154,8 +154,8 @@ export function callRepository(db: Db): CallRepository {
     async recordWave(callId, wave, nextWaveAt) {
       await db.helperCall.update({ where: { id: callId }, data: { waves: wave, nextWaveAt } });
     },
-    async upcomingForOrganisation(organisationId, now) {
-      const rows = await db.helperCall.findMany({ where: { organisationId, endsAt: { gt: now } }, orderBy: { startsAt: 'asc' }, take: 20 });
+    async upcomingForOrganisation(organisationId, since) {
+      const rows = await db.helperCall.findMany({ where: { organisationId, endsAt: { gt: since } }, orderBy: { startsAt: 'asc' }, take: 20 });
       return rows.map(toCall);
     },
     async responses(callId) {
