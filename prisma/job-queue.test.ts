@@ -216,7 +216,7 @@ describe.each(backends)('the job queue on $name', (backend) => {
       expect(JSON.stringify(log.lines)).not.toContain('anna@example.org');
     });
 
-    it('honours RetryLater: runs again after exactly that delay, without logging an error', async () => {
+    it('honours RetryLater: runs again after exactly that delay, without logging an error or using an attempt', async () => {
       const name = uniqueName('rate-limited');
       let clock = new Date();
       const log = recordingLog();
@@ -232,10 +232,11 @@ describe.each(backends)('the job queue on $name', (backend) => {
           },
         },
       });
-      await queue.enqueue({ name, runAt: at(clock, -1) });
+      await queue.enqueue({ name, runAt: at(clock, -1), maxAttempts: 1 });
       await worker.drain();
       const job = await prisma().job.findFirstOrThrow({ where: { name } });
-      expect(job).toMatchObject({ runAt: at(clock, 7000), lastError: 'RATE_LIMITED', doneAt: null });
+      // Its only attempt is still there: a "slow down" is not a failure.
+      expect(job).toMatchObject({ runAt: at(clock, 7000), lastError: 'RATE_LIMITED', doneAt: null, failedAt: null, attempts: 0 });
       expect(log.lines.map((l) => l.level)).toEqual(['info']);
 
       clock = at(clock, 6999);

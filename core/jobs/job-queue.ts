@@ -42,6 +42,8 @@ export interface JobQueue extends JobRepository {
   complete(id: string, workerId: string, now: Date): Promise<void>;
   /** Retries at `retryAt`, or gives up for good when the attempts are used: returns which. */
   fail(id: string, workerId: string, error: string, retryAt: Date, now: Date): Promise<'retry' | 'failed'>;
+  /** Gives the claim back without using an attempt (the job was not wrong, e.g. a channel said "slow down"); runs again at `runAt`. */
+  postpone(id: string, workerId: string, reason: string, runAt: Date): Promise<void>;
 }
 
 /**

@@ -55,6 +55,10 @@ class FakeQueue implements JobQueue {
     else job.runAt = retryAt;
     return job.failed ? ('failed' as const) : ('retry' as const);
   }
+  async postpone(id: string, workerId: string, reason: string, runAt: Date) {
+    const job = this.jobs.find((j) => j.id === id && j.lockedBy === workerId);
+    if (job) Object.assign(job, { lockedBy: null, lockedUntil: null, lastError: reason, runAt, attempts: Math.max(0, job.attempts - 1) });
+  }
 }
 
 function recordingLog(): WorkerLog & { levels: string[] } {

@@ -13,8 +13,8 @@ export type JobHandler = (payload: Record<string, unknown>, job: ClaimedJob) => 
 /**
  * Thrown by a handler that could not do its work yet for an expected reason
  * (a channel answered 429 with retry_after): the job runs again after exactly
- * `delayMs`, and the logs do not report it as an error. It still uses one of
- * the job's attempts.
+ * `delayMs`, the logs do not report it as an error, and it does not use up one
+ * of the job's attempts (a channel may ask to slow down as often as it likes).
  */
 export class RetryLater extends Error {
   constructor(
@@ -191,13 +191,19 @@ export class JobWorker {
 
   private async settleFailure(job: ClaimedJob, error: unknown, context: Record<string, unknown>): Promise<void> {
     const now = this.now();
-    const later = error instanceof RetryLater;
-    const delay = later ? Math.max(0, error.delayMs) : this.backoff(job.attempts + 1);
-    const reason = later ? error.reason : errorText(error);
+    if (error instanceof RetryLater) {
+      try {
+        await this.queue.postpone(job.id, this.workerId, error.reason, new Date(now.getTime() + Math.max(0, error.delayMs)));
+        this.log.info({ ...context, reason: error.reason, retryInMs: error.delayMs }, 'job postponed');
+      } catch (postponeError) {
+        this.log.error({ ...context, err: { message: (postponeError as Error).message } }, 'could not postpone a job');
+      }
+      return;
+    }
+    const delay = this.backoff(job.attempts + 1);
     try {
-      const outcome = await this.queue.fail(job.id, this.workerId, reason, new Date(now.getTime() + delay), now);
-      if (outcome === 'failed') this.log.error({ ...context, err: later ? { code: reason } : error }, 'job failed for good; no attempts left');
-      else if (later) this.log.info({ ...context, reason, retryInMs: delay }, 'job postponed');
+      const outcome = await this.queue.fail(job.id, this.workerId, errorText(error), new Date(now.getTime() + delay), now);
+      if (outcome === 'failed') this.log.error({ ...context, err: error }, 'job failed for good; no attempts left');
       else this.log.warn({ ...context, err: error, retryInMs: delay }, 'job failed; will retry');
     } catch (failError) {
       // The lock expires and the job is claimed again; nothing is lost.

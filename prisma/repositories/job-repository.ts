@@ -105,5 +105,13 @@ export function jobQueue(db: PrismaClient): JobQueue {
       // A stale worker's failure changes nothing; from its point of view the job is someone else's retry.
       return rows[0]?.failed ? 'failed' : 'retry';
     },
+
+    async postpone(id, workerId, reason, runAt) {
+      await db.$executeRaw(Prisma.sql`
+        UPDATE "Job"
+           SET "lastError" = ${reason.slice(0, MAX_ERROR_LENGTH)}, "lockedBy" = NULL, "lockedUntil" = NULL,
+               "attempts" = GREATEST("attempts" - 1, 0), "runAt" = ${runAt}::timestamp(3)
+         WHERE "id" = ${id} AND "lockedBy" = ${workerId} AND "doneAt" IS NULL AND "failedAt" IS NULL`);
+    },
   };
 }
