@@ -142,6 +142,35 @@ describe.each(backends)('a helper call on $name', (backend) => {
     expect(await db.database.prisma.job.count({ where: { name: 'call.filled', payload: { path: ['callId'], equals: call.id } } })).toBe(1);
   });
 
+  it('enqueues an accept\'s jobs at their own time: before the start, at a given time, or only for the last place', async () => {
+    const [person] = await seedVolunteers(db.database.prisma, service.url, [{ languages: ['ar'] }]);
+    const startsAt = new Date(Date.now() + 72 * 3600_000);
+    const call = await post(1, { title: 'Jobs', helpersNeeded: 1, startsAt, endsAt: new Date(startsAt.getTime() + 3600_000) });
+    await db.database.prisma.callResponse.create({ data: { callId: call.id, personId: person!.id } });
+    const later = new Date(Date.now() + 5000);
+    const outcome = await service.app.store.calls.accept({
+      callId: call.id,
+      channel: 'web',
+      address: person!.address,
+      eventId: randomUUID(),
+      at: new Date(),
+      jobs: [
+        { name: 'test.before', key: `test.before:${call.id}`, payload: { n: 1 }, beforeStartMs: 3600_000 },
+        { name: 'test.past', key: `test.past:${call.id}`, payload: {}, beforeStartMs: 100 * 3600_000 },
+        { name: 'test.at', key: `test.at:${call.id}`, payload: {}, runAt: later },
+        { name: 'test.filled', key: `test.filled:${call.id}`, payload: {}, ifFilled: true },
+      ],
+    });
+    expect(outcome).toMatchObject({ kind: 'accepted', nowFull: true });
+    const jobs = await db.database.prisma.job.findMany({ where: { key: { endsWith: call.id } }, orderBy: { name: 'asc' } });
+    expect(jobs.filter((j) => j.name.startsWith('test.')).map((j) => [j.name, j.runAt.getTime()])).toEqual([
+      ['test.at', later.getTime()],
+      ['test.before', startsAt.getTime() - 3600_000],
+      ['test.filled', expect.any(Number)],
+    ]);
+    expect(jobs.find((j) => j.name === 'test.before')!.payload).toEqual({ n: 1, personId: person!.id });
+  });
+
   it('counts a double tap once: each of ten people taps Accept twice at once for three places', async () => {
     const people = await seedVolunteers(db.database.prisma, service.url, Array.from({ length: 10 }, () => ({ languages: ['ar'] })));
     const startsAt = new Date(Date.now() + 72 * 3600_000);

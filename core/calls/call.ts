@@ -49,8 +49,10 @@ export interface AcceptJob {
   key: string;
   /** The accepting person's id is added as `personId`. */
   payload: Record<string, unknown>;
-  /** Run this long before the call starts; left out when that moment has already passed. Default: now. */
+  /** Run this long before the call starts; left out when that moment has already passed. */
   beforeStartMs?: number;
+  /** Or run at this time. Default: now. */
+  runAt?: Date;
   /** Only when this accept took the last place. */
   ifFilled?: boolean;
 }

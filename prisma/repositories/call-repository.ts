@@ -73,9 +73,9 @@ export function callRepository(db: Db): CallRepository {
         ), enqueued AS (
           INSERT INTO "Job" ("id", "name", "key", "payload", "runAt")
           SELECT gen_random_uuid()::text, j."name", j."key", j."payload" || jsonb_build_object('personId', m."personId"),
-                 COALESCE(t."startsAt" - j."beforeStartMs" * interval '1 millisecond', ${at}::timestamp)
+                 COALESCE(t."startsAt" - j."beforeStartMs" * interval '1 millisecond', j."runAt", ${at}::timestamp)
             FROM taken t CROSS JOIN marked m
-           CROSS JOIN jsonb_to_recordset(${JSON.stringify(jobs)}::jsonb) AS j("name" text, "key" text, "payload" jsonb, "beforeStartMs" double precision, "ifFilled" boolean)
+           CROSS JOIN jsonb_to_recordset(${JSON.stringify(jobs)}::jsonb) AS j("name" text, "key" text, "payload" jsonb, "beforeStartMs" double precision, "runAt" timestamp, "ifFilled" boolean)
            WHERE (j."ifFilled" IS NOT TRUE OR t."acceptedCount" >= t."helpersNeeded")
              AND (j."beforeStartMs" IS NULL OR t."startsAt" - j."beforeStartMs" * interval '1 millisecond' > ${at}::timestamp)
           ON CONFLICT ("key") DO NOTHING
