@@ -77,7 +77,7 @@ describe.each(backends)('a helper call on $name', (backend) => {
     expect(arabic.prompt!.text).toContain(isolate('ar', 'Begleitung zur Ausländerbehörde'));
     expect(arabic.prompt!.text).toContain(text('ar', 'activities:translating'));
     expect(arabic.prompt!.choices.map((c) => c.label)).toEqual([text('ar', 'calls:accept'), text('ar', 'calls:decline')]);
-    expect(notifications[1]![0]!.view.prompt!.text).toContain('Noch gebraucht: 2');
+    expect(notifications[1]![0]!.view.prompt!.text).toContain('Noch gebraucht: 2\n\nBitte 15 Minuten');
 
     // Three accept at once for two places: two get it, one is told kindly.
     const token = `call:${call.id}`;
@@ -94,6 +94,14 @@ describe.each(backends)('a helper call on $name', (backend) => {
     expect(fourth[0]!.view.prompt).toBeNull();
     expect(fourth[0]!.view.messages[0]!.text).toBe(text('en', 'calls:filledNotice', { title: 'Begleitung zur Ausländerbehörde' }));
     expect((await db.database.prisma.callResponse.findMany({ where: { callId: call.id } })).map((r) => r.status).sort()).toEqual(['accepted', 'accepted', 'filled', 'filled']);
+  });
+
+  it('shows a minimum age and skills in the notification, for volunteers to judge themselves', async () => {
+    const [volunteer] = await seedVolunteers(db.database.prisma, service.url, [{ locale: 'uk', languages: ['ar', 'uk'] }]);
+    await post(1, { title: 'Möbel tragen', minAge: 18, skills: 'Führerschein B' });
+    await service.app.worker.drain();
+    const [notification] = await inbox(volunteer!);
+    expect(notification!.view.prompt!.text).toContain(`${text('uk', 'calls:requirements.minAge', { age: '18' })}${text('uk', 'calls:requirements.skills', { skills: 'Führerschein B' })}`);
   });
 
   it('answers a decline, a repeated accept, a stranger and a replayed event clearly', async () => {

@@ -32,6 +32,10 @@ export function callNotification(call: HelperCall, recipient: Recipient, activit
         place: call.placeName,
         distance: distance ?? '?',
         count: call.helpersNeeded - call.acceptedCount,
+        // Shown for volunteers to judge for themselves: Helferruf asks nobody's age or
+        // qualifications (data minimisation), so it cannot match on them.
+        minAge: call.minAge ? msg('calls:requirements.minAge', { age: call.minAge }) : '',
+        skills: call.skills ? msg('calls:requirements.skills', { skills: call.skills }) : '',
         description: call.description,
         descriptionLanguage: { language: call.descriptionLang },
       }),
