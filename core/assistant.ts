@@ -9,6 +9,7 @@ import { profileFlow } from './profile/profile-flow.js';
 import { registrationFlow } from './registration/registration-flow.js';
 import { postCallFlow } from './calls/post-call-flow.js';
 import type { CallPosting } from './calls/post-call.js';
+import { moderationFlows } from './moderation/index.js';
 
 /** The conversation every channel offers, with all of today's flows and commands. */
 export function createConversationEngine(store: Store, services: ConversationServices, answerHandlers: AnswerHandler[] = [], posting?: CallPosting): ConversationEngine {
@@ -16,7 +17,7 @@ export function createConversationEngine(store: Store, services: ConversationSer
     store,
     services,
     answerHandlers,
-    flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow, postCallFlow(() => posting)],
+    flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow, postCallFlow(() => posting), ...moderationFlows],
     commands,
     initialState: (registered) => (registered ? { flow: 'menu', step: 'main' } : { flow: 'registration', step: 'language' }),
   });

@@ -33,3 +33,6 @@ export { callJobHandlers } from './calls/call-jobs.js';
 export { callNotification, filledNotice } from './calls/notification.js';
 export { afterQuietHours, type QuietHours } from './calls/quiet-hours.js';
 export { CallCoordination, type CallStatusReport } from './calls/coordination.js';
+export * from './roles/index.js';
+export * from './moderation/index.js';
+export { personSender, type SendToPerson, type OutboxDeps } from './messaging/outbox.js';
