@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { msg } from '../core/index.js';
+import { randomUUID } from 'node:crypto';
+import { decideRoleRequest, msg, type Person } from '../core/index.js';
 import { backends, type TestDatabase } from './support/databases.js';
 import { inboxTexts, person, rendered } from './support/moderation.js';
 import type { SeededVolunteer } from './support/seed.js';
@@ -115,6 +116,32 @@ describe.each(backends)('roles on request on $name', (backend) => {
     await service.app.worker.drain();
     expect(await inboxTexts(dan)).toHaveLength(1);
   });
+
+  if (backend.name === 'postgres') {
+    it('holds on PostgreSQL when the second decision waits on the first transaction', async () => {
+      const hana = await person(db.database.prisma, service, 'de');
+      await registeredDaysAgo(hana, 30);
+      await hana.chat.say('/request');
+      await hana.chat.say('Ich übersetze gern Arabisch und Deutsch.');
+      const request = await db.database.prisma.roleRequest.findFirstOrThrow({ where: { personId: hana.id } });
+      const first = (await service.app.store.people.findById(mod1.id)) as Person;
+      const second = (await service.app.store.people.findById(mod2.id)) as Person;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const one = service.app.store.transaction(async (repos) => {
+        const outcome = await decideRoleRequest(repos, first, request.id, true, 'Gern.', new Date(), randomUUID);
+        await held;
+        return outcome;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const two = service.app.store.transaction((repos) => decideRoleRequest(repos, second, request.id, false, 'No.', new Date(), randomUUID));
+      await new Promise((r) => setTimeout(r, 300));
+      release();
+      expect(await one).toMatchObject({ kind: 'decided', request: { status: 'approved' } });
+      expect(await two).toEqual({ kind: 'already-decided', status: 'approved' });
+      expect(await db.database.prisma.roleGrant.count({ where: { personId: hana.id } })).toBe(1);
+    });
+  }
 
   it('warns a person with a reason: recorded, audited, and the person is told why', async () => {
     const erik = await person(db.database.prisma, service, 'en');
