@@ -19,6 +19,7 @@ import { commitmentRepository } from './repositories/commitment-repository.js';
 import { roleRequestRepository } from './repositories/role-request-repository.js';
 import { submissionRepository } from './repositories/submission-repository.js';
 import { sanctionRepository } from './repositories/sanction-repository.js';
+import { callReportRepository } from './repositories/call-report-repository.js';
 
 function repositories(db: Db): Repositories {
   return {
@@ -40,6 +41,7 @@ function repositories(db: Db): Repositories {
     roleRequests: roleRequestRepository(db),
     submissions: submissionRepository(db),
     sanctions: sanctionRepository(db),
+    callReports: callReportRepository(db),
   };
 }
 

@@ -6,6 +6,7 @@ import { startMyItems } from './my-items-flow.js';
 import { startReview } from './review-flow.js';
 import { startAppeal, startAppeals, startSanction } from './sanction-flow.js';
 import { startSubmit } from './submit-flow.js';
+import { organisationReports, startCallReport } from './call-report-flow.js';
 
 /** The commands of roles and moderation; each checks the person's role on the server. */
 export const moderationCommands: CommandTable = {
@@ -19,4 +20,6 @@ export const moderationCommands: CommandTable = {
   appeal: startAppeal,
   appeals: startAppeals,
   follow: startFollow,
+  report: startCallReport,
+  reports: organisationReports,
 };

@@ -107,3 +107,35 @@ export interface SanctionRepository {
   /** Marks an appeal answered, once: of two moderators answering at once exactly one gets true. */
   settle(sanctionId: string, at: Date): Promise<boolean>;
 }
+
+export type CallOutcome = 'good' | 'mixed' | 'bad';
+
+/** A volunteer's report after a helper call; private to the call's organisation. */
+export interface CallReport {
+  id: string;
+  callId: string;
+  personId: string | null;
+  organisationId: string;
+  outcome: CallOutcome;
+  hours: number;
+  issues: string | null;
+  submissionId: string | null;
+  createdAt: Date;
+}
+
+/** A call a volunteer may report on: they were accepted, it has ended, and they have not reported yet. */
+export interface ReportableCall {
+  callId: string;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  organisationId: string;
+}
+
+export interface CallReportRepository {
+  /** Returns false when the person reported on this call already. */
+  create(report: Omit<CallReport, 'createdAt'>, at: Date): Promise<boolean>;
+  reportable(personId: string, now: Date, limit: number): Promise<ReportableCall[]>;
+  /** Newest first, with the call's title. */
+  forOrganisation(organisationId: string, limit: number): Promise<(CallReport & { title: string })[]>;
+}

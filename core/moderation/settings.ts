@@ -26,6 +26,7 @@ export function moderationMessageKeys(): string[] {
     ...['word', 'link', 'phone', 'email'].map((f) => `moderation:flag.${f}`),
     ...['pending', 'approved', 'declined', 'withdrawn'].map((s) => `moderation:requests.status.${s}`),
     ...['approved', 'declined'].flatMap((s) => [`moderation:request.${s}`, `moderation:requests.done.${s}`]),
+    ...['good', 'mixed', 'bad'].map((o) => `moderation:callReport.outcome.${o}`),
     'moderation:requests.ask.approve',
     'moderation:requests.ask.decline',
     'moderation:sanction.ask.warnReason',

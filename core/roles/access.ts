@@ -15,7 +15,7 @@ export function deniedMessage(actor: Actor | null, action: Action) {
   if (actor.status === 'banned') return msg('moderation:denied.banned');
   if (action === 'ban.appeal') return msg('moderation:denied.notBanned');
   // The helper-call flows have always said this; kept so people see the same sentence.
-  if (action === 'call.post') return msg('errors:ROLE_REQUIRED');
+  if (action === 'call.post' || action === 'call.reports.read') return msg('errors:ROLE_REQUIRED');
   return msg('moderation:denied.role', { roles: PERMISSIONS[action].map((role) => msg(`moderation:role.${role}`)) });
 }
 

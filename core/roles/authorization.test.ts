@@ -22,6 +22,8 @@ const TABLE: Record<Action, [reader: boolean, commenter: boolean, writer: boolea
   'ban.review': [_, _, _, _, R, R, _],
   'ban.appeal': [_, _, _, _, _, _, R],
   'call.post': [_, _, _, R, _, _, _],
+  'call.report': [R, R, R, R, R, R, _],
+  'call.reports.read': [_, _, _, R, _, _, _],
   'role.assign': [_, _, _, _, _, R, _],
 };
 

@@ -19,6 +19,8 @@ export const ACTIONS = [
   'ban.review',
   'ban.appeal',
   'call.post',
+  'call.report',
+  'call.reports.read',
   'role.assign',
 ] as const;
 
@@ -42,11 +44,14 @@ export const PERMISSIONS: Record<Action, readonly RoleName[]> = {
   'ban.review': ['moderator', 'admin'],
   'ban.appeal': [],
   'call.post': ['coordinator'],
+  // Whether this person helped at that call is checked by the report itself.
+  'call.report': ['reader'],
+  'call.reports.read': ['coordinator'],
   'role.assign': ['admin'],
 };
 
 /** Actions that need a grant in a given organisation (a coordinator posts for their own organisation). */
-const ORGANISATION_SCOPED: readonly Action[] = ['call.post'];
+const ORGANISATION_SCOPED: readonly Action[] = ['call.post', 'call.reports.read'];
 
 export interface Actor {
   status: Person['status'];
