@@ -64,7 +64,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     now: () => new Date(),
     newId: () => randomUUID(),
     publicUrl: config.publicUrl,
-    moderation: { roleRequestWaitDays: config.moderation.roleRequestWaitDays, wordLists: loadWordLists(config.moderation.wordListsDir) },
+    moderation: { roleRequestWaitDays: config.moderation.roleRequestWaitDays, wordLists: loadWordLists(config.moderation.wordListsDir), commentModeration: config.moderation.commentModeration },
   };
   const answers = new CallAnswers(store, services.now, config.calls.reminderHours);
   const posting = new CallPosting(store, services.places, services.now, services.newId, config.defaultLocale);

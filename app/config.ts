@@ -41,6 +41,7 @@ const schema = z.object({
   SECURE_COOKIES: flag.optional(),
   ROLE_REQUEST_WAIT_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number').min(0, 'must not be negative').max(365, 'must be at most 365').default(14),
   MODERATION_WORDLISTS: z.string().min(1, 'must not be empty').optional(),
+  COMMENT_MODERATION: z.enum(['pre', 'post'], { error: 'must be pre (comments wait for review) or post (published at once, with "report this")' }).default('post'),
 });
 
 export interface Config {
@@ -57,7 +58,7 @@ export interface Config {
   jobLockMs: number;
   calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number }; reminderHours: number[] };
   /** Days before a new person may ask for the commenter right; the pre-check's word-list folder (default: the shipped lists). */
-  moderation: { roleRequestWaitDays: number; wordListsDir: string | undefined };
+  moderation: { roleRequestWaitDays: number; wordListsDir: string | undefined; commentModeration: 'pre' | 'post' };
 }
 
 /**
@@ -94,6 +95,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       quietHours: { from: Number(e.QUIET_HOURS.split('-')[0]), to: Number(e.QUIET_HOURS.split('-')[1]) },
       reminderHours: e.REMINDER_HOURS.split(',').map(Number),
     },
-    moderation: { roleRequestWaitDays: e.ROLE_REQUEST_WAIT_DAYS, wordListsDir: e.MODERATION_WORDLISTS },
+    moderation: { roleRequestWaitDays: e.ROLE_REQUEST_WAIT_DAYS, wordListsDir: e.MODERATION_WORDLISTS, commentModeration: e.COMMENT_MODERATION },
   };
 }

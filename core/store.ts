@@ -6,7 +6,7 @@ import type { CandidateFinder } from './calls/candidates.js';
 import type { JobRepository } from './jobs/job-queue.js';
 import type { CommitmentRepository } from './calls/commitments.js';
 import type { RoleRequestRepository } from './roles/role-request.js';
-import type { CallReportRepository, SanctionRepository, SubmissionRepository } from './moderation/ports.js';
+import type { AbuseReportRepository, CallReportRepository, SanctionRepository, SubmissionRepository } from './moderation/ports.js';
 
 /**
  * The storage ports the core needs. Implementations live in `prisma/`; they
@@ -208,6 +208,7 @@ export interface Repositories {
   submissions: SubmissionRepository;
   sanctions: SanctionRepository;
   callReports: CallReportRepository;
+  abuseReports: AbuseReportRepository;
 }
 
 /** The repositories plus a unit of work: everything inside `transaction` commits or nothing does. */

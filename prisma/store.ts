@@ -20,6 +20,7 @@ import { roleRequestRepository } from './repositories/role-request-repository.js
 import { submissionRepository } from './repositories/submission-repository.js';
 import { sanctionRepository } from './repositories/sanction-repository.js';
 import { callReportRepository } from './repositories/call-report-repository.js';
+import { abuseReportRepository } from './repositories/abuse-report-repository.js';
 
 function repositories(db: Db): Repositories {
   return {
@@ -42,6 +43,7 @@ function repositories(db: Db): Repositories {
     submissions: submissionRepository(db),
     sanctions: sanctionRepository(db),
     callReports: callReportRepository(db),
+    abuseReports: abuseReportRepository(db),
   };
 }
 

@@ -7,6 +7,8 @@ import { startReview } from './review-flow.js';
 import { startAppeal, startAppeals, startSanction } from './sanction-flow.js';
 import { startSubmit } from './submit-flow.js';
 import { organisationReports, startCallReport } from './call-report-flow.js';
+import { startRead } from './read-flow.js';
+import { startReported } from './reported-flow.js';
 
 /** The commands of roles and moderation; each checks the person's role on the server. */
 export const moderationCommands: CommandTable = {
@@ -22,4 +24,6 @@ export const moderationCommands: CommandTable = {
   follow: startFollow,
   report: startCallReport,
   reports: organisationReports,
+  read: startRead,
+  reported: startReported,
 };

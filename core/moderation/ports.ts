@@ -71,6 +71,8 @@ export interface SubmissionRepository {
   transition(id: string, from: SubmissionStatus[], version: number, to: SubmissionStatus, at: Date, newVersion?: number): Promise<boolean>;
   addVersion(version: Omit<SubmissionVersion, 'createdAt'>, at: Date): Promise<void>;
   recordDecision(decision: Omit<ModerationDecision, 'createdAt'>, at: Date): Promise<void>;
+  /** Published items of a region, newest first: top-level ones (`parentId` null) or the comments on one. */
+  published(regionId: string, parentId: string | null, limit: number): Promise<Submission[]>;
   /** Items waiting for review in a region, oldest (last submitted) first. */
   queue(regionId: string, limit: number): Promise<Submission[]>;
   byAuthor(authorId: string, limit: number): Promise<Submission[]>;
@@ -138,4 +140,27 @@ export interface CallReportRepository {
   reportable(personId: string, now: Date, limit: number): Promise<ReportableCall[]>;
   /** Newest first, with the call's title. */
   forOrganisation(organisationId: string, limit: number): Promise<(CallReport & { title: string })[]>;
+}
+
+/** "Report this" on a published item. */
+export interface AbuseReport {
+  id: string;
+  submissionId: string;
+  reporterId: string | null;
+  reason: string;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  resolvedById: string | null;
+  resolution: 'kept' | 'removed' | null;
+}
+
+export interface AbuseReportRepository {
+  create(report: Pick<AbuseReport, 'id' | 'submissionId' | 'reporterId' | 'reason'>, at: Date): Promise<void>;
+  /** Whether this person has an unresolved report on the item. */
+  hasOpen(submissionId: string, reporterId: string): Promise<boolean>;
+  /** Items of a region with unresolved reports, the longest-waiting first. */
+  openItems(regionId: string, limit: number): Promise<string[]>;
+  openFor(submissionId: string): Promise<AbuseReport[]>;
+  /** Resolves every open report on the item at once; returns how many (0: somebody else did first). */
+  resolve(submissionId: string, byId: string, resolution: 'kept' | 'removed', at: Date): Promise<number>;
 }

@@ -5,9 +5,11 @@ export interface ModerationSettings {
   /** How long a new person reads before they may ask for the commenter right. */
   roleRequestWaitDays: number;
   wordLists: WordLists;
+  /** Comments wait for review (`pre`), or appear at once with "report this" for everyone (`post`). */
+  commentModeration: 'pre' | 'post';
 }
 
-export const DEFAULT_MODERATION: ModerationSettings = { roleRequestWaitDays: 14, wordLists: {} };
+export const DEFAULT_MODERATION: ModerationSettings = { roleRequestWaitDays: 14, wordLists: {}, commentModeration: 'post' };
 
 /** What a submission can be about; people follow topics to hear of new publications. */
 export const TOPICS = ['housing', 'work', 'health', 'education', 'authorities', 'language', 'children', 'everyday'] as const;

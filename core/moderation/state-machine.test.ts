@@ -3,7 +3,7 @@ import type { SubmissionStatus } from './ports.js';
 import { nextStatus, type ModerationEvent } from './state-machine.js';
 
 const STATUSES: SubmissionStatus[] = ['pending', 'published', 'returned', 'rejected', 'withdrawn'];
-const EVENTS: ModerationEvent[] = ['green', 'yellow', 'red', 'revise', 'withdraw'];
+const EVENTS: ModerationEvent[] = ['green', 'yellow', 'red', 'revise', 'withdraw', 'takedown'];
 
 /** Every transition the traffic light allows; anything else is refused. */
 const ALLOWED: Record<string, SubmissionStatus> = {
@@ -13,6 +13,7 @@ const ALLOWED: Record<string, SubmissionStatus> = {
   'pending withdraw': 'withdrawn',
   'returned revise': 'pending',
   'returned withdraw': 'withdrawn',
+  'published takedown': 'rejected',
 };
 
 describe('the moderation state machine', () => {

@@ -1,17 +1,18 @@
 import type { SubmissionStatus, Verdict } from './ports.js';
 
-export type ModerationEvent = Verdict | 'revise' | 'withdraw';
+export type ModerationEvent = Verdict | 'revise' | 'withdraw' | 'takedown';
 
 /**
  * The traffic light: a pending item is published (green), returned for
  * revision (yellow) or rejected (red); a returned item comes back as a new
- * version. Published, rejected and withdrawn items stay so: a red item is never
- * published.
+ * version. Rejected and withdrawn items stay so: a red item is never
+ * published; a published one can only be taken down after a report.
  */
 const TRANSITIONS: Record<SubmissionStatus, Partial<Record<ModerationEvent, SubmissionStatus>>> = {
   pending: { green: 'published', yellow: 'returned', red: 'rejected', withdraw: 'withdrawn' },
   returned: { revise: 'pending', withdraw: 'withdrawn' },
-  published: {},
+  // After a "report this", a moderator can take a published item down again.
+  published: { takedown: 'rejected' },
   rejected: {},
   withdrawn: {},
 };

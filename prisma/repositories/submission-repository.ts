@@ -41,6 +41,9 @@ export function submissionRepository(db: Db): SubmissionRepository {
     async recordDecision(decision, at) {
       await db.moderationDecision.create({ data: { ...decision, createdAt: at } });
     },
+    async published(regionId, parentId, limit) {
+      return db.submission.findMany({ where: { regionId, parentId, status: 'published' }, orderBy: { updatedAt: 'desc' }, take: limit });
+    },
     async queue(regionId, limit) {
       return db.submission.findMany({ where: { regionId, status: 'pending' }, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], take: limit });
     },

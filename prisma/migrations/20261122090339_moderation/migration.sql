@@ -9,6 +9,20 @@ ALTER TABLE "Submission" ADD COLUMN     "placeName" TEXT,
 ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 1;
 
 -- CreateTable
+CREATE TABLE "AbuseReport" (
+    "id" TEXT NOT NULL,
+    "submissionId" TEXT NOT NULL,
+    "reporterId" TEXT,
+    "reason" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "resolvedAt" TIMESTAMP(3),
+    "resolvedById" TEXT,
+    "resolution" TEXT,
+
+    CONSTRAINT "AbuseReport_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "CallReport" (
     "id" TEXT NOT NULL,
     "callId" TEXT NOT NULL,
@@ -39,6 +53,12 @@ CREATE TABLE "Sanction" (
 );
 
 -- CreateIndex
+CREATE INDEX "AbuseReport_resolvedAt_createdAt_idx" ON "AbuseReport"("resolvedAt", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "AbuseReport_submissionId_idx" ON "AbuseReport"("submissionId");
+
+-- CreateIndex
 CREATE INDEX "CallReport_organisationId_createdAt_idx" ON "CallReport"("organisationId", "createdAt");
 
 -- CreateIndex
@@ -46,6 +66,9 @@ CREATE UNIQUE INDEX "CallReport_callId_personId_key" ON "CallReport"("callId", "
 
 -- CreateIndex
 CREATE INDEX "Sanction_personId_idx" ON "Sanction"("personId");
+
+-- AddForeignKey
+ALTER TABLE "AbuseReport" ADD CONSTRAINT "AbuseReport_submissionId_fkey" FOREIGN KEY ("submissionId") REFERENCES "Submission"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "CallReport" ADD CONSTRAINT "CallReport_callId_fkey" FOREIGN KEY ("callId") REFERENCES "HelperCall"("id") ON DELETE CASCADE ON UPDATE CASCADE;
