@@ -71,7 +71,7 @@ export async function decideRoleRequest(
   await repos.audit.append({ actorId: moderator.id, action: `role.request.${status}`, subjectType: 'person', subjectId: person.id, details: { role: request.role, requestId } });
   if (approve) {
     const grantId = newId();
-    await repos.roles.grant({ id: grantId, personId: person.id, role: request.role, regionId: null, organisationId: null, grantedById: moderator.id, reason });
+    await repos.roles.grant({ id: grantId, personId: person.id, role: request.role, regionId: person.regionId, organisationId: null, grantedById: moderator.id, reason });
     await repos.audit.append({ actorId: moderator.id, action: 'role.granted', subjectType: 'person', subjectId: person.id, details: { role: request.role, grantId, requestId, via: 'request' } });
   }
   await notifyPerson(repos, person.id, msg(`moderation:request.${status}`, { role: msg(`moderation:role.${request.role}`), reason }), `role-request:${requestId}`);
