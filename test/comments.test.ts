@@ -75,17 +75,36 @@ describe.each(backends)('comments and "report this" on $name', (backend) => {
     expect(await db.database.prisma.abuseReport.count({ where: { submissionId: itemId } })).toBe(1);
   });
 
-  it('a moderator takes a reported item down with a reason; the author is told and it is no longer shown', async () => {
+  it('anyone can report a comment too', async () => {
+    const comment = await db.database.prisma.submission.findFirstOrThrow({ where: { parentId: itemId } });
+    await openItem(reader);
+    await reader.chat.tap(`c:${comment.id}`);
+    expect(reader.chat.question).toContain('Great, I will bring my neighbours.');
+    expect(reader.chat.view.prompt!.choices.map((c) => c.value)).toEqual(['report', 'back']);
+    await reader.chat.tap('report');
+    await reader.chat.say('Looks like advertising to me.');
+    said(post, reader, 'en', 'moderation:read.reported');
+  });
+
+  it('a moderator takes a reported item down with a reason, keeps a reported comment; the author is told', async () => {
+    const comment = await db.database.prisma.submission.findFirstOrThrow({ where: { parentId: itemId } });
     await moderator.chat.say('/reported');
     expect(moderator.chat.question).toContain('The time is wrong, it is on Wednesdays now.');
     await moderator.chat.tap('remove');
     await moderator.chat.say('Die Zeit stimmt nicht mehr.');
+    said(post, moderator, 'de', 'moderation:reported.removed', { ref: itemId.slice(0, 8) });
+    expect(moderator.chat.question).toContain('Great, I will bring my neighbours.');
+    expect(moderator.chat.question).toContain('Looks like advertising to me.');
+    await moderator.chat.tap('keep');
     expect(moderator.chat.view.messages.map((m) => m.text)).toEqual([
-      rendered(post, 'de', msg('moderation:reported.removed', { ref: itemId.slice(0, 8) })),
+      rendered(post, 'de', msg('moderation:reported.kept', { ref: comment.id.slice(0, 8) })),
       rendered(post, 'de', msg('moderation:reported.none')),
     ]);
+    expect(await db.database.prisma.abuseReport.findFirstOrThrow({ where: { submissionId: comment.id } })).toMatchObject({ resolution: 'kept', resolvedById: moderator.id });
+    expect(await db.database.prisma.submission.findUniqueOrThrow({ where: { id: comment.id } })).toMatchObject({ status: 'published' });
     await post.app.worker.drain();
     expect((await inboxTexts(writer)).at(-1)).toBe(rendered(post, 'de', msg('moderation:item.removed', { title: 'Sprachcafé am Dienstag', ref: itemId.slice(0, 8), reason: 'Die Zeit stimmt nicht mehr.' })));
+    expect(await inboxTexts(commenter)).toEqual([]);
     expect(await db.database.prisma.submission.findUniqueOrThrow({ where: { id: itemId } })).toMatchObject({ status: 'rejected' });
     await reader.chat.say('/read');
     expect(reader.chat.question).toBe(rendered(post, 'en', msg('moderation:read.none')));

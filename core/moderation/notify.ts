@@ -29,7 +29,8 @@ export function moderationJobHandlers(deps: OutboxDeps): Record<string, Handler>
     },
     [PUBLISHED_JOB]: async (payload) => {
       const submission = await store.submissions.findById(String(payload.submissionId));
-      if (!submission || submission.status !== 'published' || !submission.topic) return;
+      // Comments are read with their item; followers hear of new items only.
+      if (!submission || submission.status !== 'published' || !submission.topic || submission.parentId) return;
       const version = (await store.submissions.versions(submission.id)).find((v) => v.version === submission.version);
       if (!version) return;
       const followers = (await store.submissions.subscribers(submission.regionId, submission.topic, version.language)).filter((id) => id !== submission.authorId);

@@ -38,11 +38,14 @@ export const readFlow: Flow = {
     const version = item && (await ctx.repos.submissions.versions(item.id)).find((v) => v.version === item.version);
     if (!item || !version || item.status !== 'published') return { text: msg('moderation:read.gone'), choices: [back] };
     const comments: Msg[] = [];
+    // Each comment can be opened on its own, to report it (post-moderation relies on that).
+    const openComment = [];
     for (const c of await ctx.repos.submissions.published(ctx.region.id, item.id, 20)) {
       const body = (await ctx.repos.submissions.versions(c.id)).find((v) => v.version === c.version)?.body ?? '';
       comments.push(msg('moderation:read.commentLine', { body }));
+      openComment.push({ value: `c:${c.id}`, label: msg('moderation:read.openComment', { n: comments.length, excerpt: body.length > 40 ? `${body.slice(0, 40)}…` : body }) });
     }
-    const commentChoices = item.parentId ? [] : [{ value: 'comment', label: msg('moderation:read.comment') }];
+    const commentChoices = item.parentId ? [] : [{ value: 'comment', label: msg('moderation:read.comment') }, ...openComment];
     return {
       text: msg('moderation:read.item', {
         kind: msg(`moderation:kind.${item.kind}`),
@@ -64,6 +67,7 @@ export const readFlow: Flow = {
     }
     if (step === 'item') {
       if (choice === 'back') return { next: { flow: READ, step: 'list' } };
+      if (choice?.startsWith('c:')) return { next: { flow: READ, step: `item.${choice.slice(2)}` } };
       if (choice === 'comment') return (await refuse(ctx, 'item.comment')) ?? { next: { flow: READ, step: `comment.${id}` } };
       if (choice === 'report') return (await refuse(ctx, 'item.report')) ?? { next: { flow: READ, step: `report.${id}` } };
       return stay(ctx, msg('conversation:pickOne'));
