@@ -37,6 +37,7 @@ COPY --from=build /app/dist ./dist
 COPY locales ./locales
 COPY bots/web/public ./bots/web/public
 COPY app/places/de-places.tsv ./app/places/de-places.tsv
+COPY app/moderation/wordlists ./app/moderation/wordlists
 COPY prisma/migrations ./prisma/migrations
 
 RUN mkdir -p /data && chown node:node /data

@@ -11,6 +11,7 @@ import {
   DEFAULT_DISPATCH,
   ensureDefaultRegion,
   JobWorker,
+  moderationJobHandlers,
   type ConversationEngine,
   type ConversationServices,
   type MessengerPort,
@@ -29,6 +30,7 @@ import { createTranslations, type Translations } from './i18n.js';
 import type { Logger } from './logger.js';
 import { placeLookup } from './places/place-lookup.js';
 import { createHttpApp } from './server.js';
+import { loadWordLists } from './moderation/word-lists.js';
 
 export interface App {
   http: Express;
@@ -62,6 +64,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     now: () => new Date(),
     newId: () => randomUUID(),
     publicUrl: config.publicUrl,
+    moderation: { roleRequestWaitDays: config.moderation.roleRequestWaitDays, wordLists: loadWordLists(config.moderation.wordListsDir), commentModeration: config.moderation.commentModeration },
   };
   const answers = new CallAnswers(store, services.now, config.calls.reminderHours);
   const posting = new CallPosting(store, services.places, services.now, services.newId, config.defaultLocale);
@@ -88,7 +91,10 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
   const worker = new JobWorker({
     queue: jobQueue(db.prisma),
     workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    handlers: callJobHandlers({ store, dispatcher, messengers, slots: rateSlots(db.prisma), now: services.now }),
+    handlers: {
+      ...callJobHandlers({ store, dispatcher, messengers, slots: rateSlots(db.prisma), now: services.now }),
+      ...moderationJobHandlers({ store, messengers, slots: rateSlots(db.prisma), now: services.now }),
+    },
     lockMs: config.jobLockMs,
     log: log.child({ component: 'jobs' }),
   });

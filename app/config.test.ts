@@ -28,6 +28,8 @@ describe('configuration', () => {
     [{ DEFAULT_LOCALE: 'German' }, 'DEFAULT_LOCALE must be a language code like de (got "German").'],
     [{ PRIVACY_CONTACT: 'nobody' }, 'PRIVACY_CONTACT must be an e-mail address (got "nobody").'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false (got "maybe").'],
+    [{ ROLE_REQUEST_WAIT_DAYS: '-1' }, 'ROLE_REQUEST_WAIT_DAYS must not be negative (got "-1").'],
+    [{ COMMENT_MODERATION: 'later' }, 'COMMENT_MODERATION must be pre (comments wait for review) or post'],
   ])('stops on %j with a sentence naming the variable', (env, sentence) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(sentence);

@@ -39,6 +39,9 @@ const schema = z.object({
     .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be hours before the start, separated by commas, like 24,2')
     .default('24,2'),
   SECURE_COOKIES: flag.optional(),
+  ROLE_REQUEST_WAIT_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number').min(0, 'must not be negative').max(365, 'must be at most 365').default(14),
+  MODERATION_WORDLISTS: z.string().min(1, 'must not be empty').optional(),
+  COMMENT_MODERATION: z.enum(['pre', 'post'], { error: 'must be pre (comments wait for review) or post (published at once, with "report this")' }).default('post'),
 });
 
 export interface Config {
@@ -54,6 +57,8 @@ export interface Config {
   /** How long a worker holds a job: after a crash, its jobs run elsewhere once this has passed. */
   jobLockMs: number;
   calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number }; reminderHours: number[] };
+  /** Days before a new person may ask for the commenter right; the pre-check's word-list folder (default: the shipped lists). */
+  moderation: { roleRequestWaitDays: number; wordListsDir: string | undefined; commentModeration: 'pre' | 'post' };
 }
 
 /**
@@ -90,5 +95,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       quietHours: { from: Number(e.QUIET_HOURS.split('-')[0]), to: Number(e.QUIET_HOURS.split('-')[1]) },
       reminderHours: e.REMINDER_HOURS.split(',').map(Number),
     },
+    moderation: { roleRequestWaitDays: e.ROLE_REQUEST_WAIT_DAYS, wordListsDir: e.MODERATION_WORDLISTS, commentModeration: e.COMMENT_MODERATION },
   };
 }

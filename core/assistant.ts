@@ -10,6 +10,7 @@ import { registrationFlow } from './registration/registration-flow.js';
 import { postCallFlow } from './calls/post-call-flow.js';
 import type { CallPosting } from './calls/post-call.js';
 import { commitmentsFlow, manageCallsFlow } from './calls/manage-flows.js';
+import { moderationFlows } from './moderation/index.js';
 
 /** The conversation every channel offers, with all of today's flows and commands. */
 export function createConversationEngine(store: Store, services: ConversationServices, answerHandlers: AnswerHandler[] = [], posting?: CallPosting): ConversationEngine {
@@ -17,7 +18,7 @@ export function createConversationEngine(store: Store, services: ConversationSer
     store,
     services,
     answerHandlers,
-    flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow, postCallFlow(() => posting), commitmentsFlow, manageCallsFlow],
+    flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow, postCallFlow(() => posting), commitmentsFlow, manageCallsFlow, ...moderationFlows],
     commands,
     initialState: (registered) => (registered ? { flow: 'menu', step: 'main' } : { flow: 'registration', step: 'language' }),
   });

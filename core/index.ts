@@ -29,7 +29,10 @@ export { JobWorker, RetryLater, exponentialBackoff, type JobWorkerOptions, type 
 export { CallAnswers, CALL_TOKEN_PREFIX } from './calls/call-answers.js';
 export { CallPosting, CallValidationError, resolvePlace, type CallInput, type Problem } from './calls/post-call.js';
 export { CallDispatcher, DEFAULT_DISPATCH, type DispatchSettings, type WaveResult } from './calls/dispatch.js';
-export { callJobHandlers, SLOT_MARGIN, LATE_TOLERANCE_MS } from './calls/call-jobs.js';
+export { callJobHandlers } from './calls/call-jobs.js';
 export { callNotification, filledNotice } from './calls/notification.js';
 export { afterQuietHours, type QuietHours } from './calls/quiet-hours.js';
 export { CallCoordination, type CallStatusReport } from './calls/coordination.js';
+export * from './roles/index.js';
+export * from './moderation/index.js';
+export { personSender, SLOT_MARGIN, LATE_TOLERANCE_MS, type SendToPerson, type OutboxDeps } from './messaging/outbox.js';

@@ -5,6 +5,8 @@ import type { CallRepository } from './calls/call.js';
 import type { CandidateFinder } from './calls/candidates.js';
 import type { JobRepository } from './jobs/job-queue.js';
 import type { CommitmentRepository } from './calls/commitments.js';
+import type { RoleRequestRepository } from './roles/role-request.js';
+import type { AbuseReportRepository, CallReportRepository, SanctionRepository, SubmissionRepository } from './moderation/ports.js';
 
 /**
  * The storage ports the core needs. Implementations live in `prisma/`; they
@@ -54,6 +56,11 @@ export interface PersonRepository {
   setLocale(id: string, locale: string): Promise<void>;
   /** No helper calls until then (null: from now on again). */
   setPausedUntil(id: string, until: Date | null): Promise<void>;
+  /** A ban sets `banned`; lifting it sets `active` again. */
+  setStatus(id: string, status: Person['status']): Promise<void>;
+  /** Topics the person follows (publications in them are sent to them). */
+  setTopics(id: string, topics: string[]): Promise<void>;
+  topics(id: string): Promise<string[]>;
   /** Deletes the person and, by cascade, their identities, consents, memberships and roles. */
   delete(id: string): Promise<void>;
 }
@@ -197,6 +204,11 @@ export interface Repositories {
   candidates: CandidateFinder;
   jobs: JobRepository;
   commitments: CommitmentRepository;
+  roleRequests: RoleRequestRepository;
+  submissions: SubmissionRepository;
+  sanctions: SanctionRepository;
+  callReports: CallReportRepository;
+  abuseReports: AbuseReportRepository;
 }
 
 /** The repositories plus a unit of work: everything inside `transaction` commits or nothing does. */

@@ -16,6 +16,11 @@ import { callRepository } from './repositories/call-repository.js';
 import { candidateFinder } from './repositories/candidate-finder.js';
 import { jobRepository } from './repositories/job-repository.js';
 import { commitmentRepository } from './repositories/commitment-repository.js';
+import { roleRequestRepository } from './repositories/role-request-repository.js';
+import { submissionRepository } from './repositories/submission-repository.js';
+import { sanctionRepository } from './repositories/sanction-repository.js';
+import { callReportRepository } from './repositories/call-report-repository.js';
+import { abuseReportRepository } from './repositories/abuse-report-repository.js';
 
 function repositories(db: Db): Repositories {
   return {
@@ -34,6 +39,11 @@ function repositories(db: Db): Repositories {
     candidates: candidateFinder(db),
     jobs: jobRepository(db),
     commitments: commitmentRepository(db),
+    roleRequests: roleRequestRepository(db),
+    submissions: submissionRepository(db),
+    sanctions: sanctionRepository(db),
+    callReports: callReportRepository(db),
+    abuseReports: abuseReportRepository(db),
   };
 }
 

@@ -6,6 +6,7 @@ import { DomainError } from '../errors.js';
 import { tallyResponses, type HelperCall } from './call.js';
 import { releasePlace } from './call-answers.js';
 import { cancelCall, recordAttendance } from './coordination.js';
+import { refuse } from '../roles/access.js';
 
 export const COMMITMENTS = 'commitments';
 export const MANAGE_CALLS = 'calls';
@@ -165,6 +166,9 @@ export const manageCallsFlow: Flow = {
     }
     const call = await coordinated(ctx);
     if (!call || choice === BACK) return { ...(call ? {} : { messages: [msg('calls:manage.gone')] }), next: { flow: MANAGE_CALLS, step: 'list' } };
+    // A banned coordinator keeps the grant but may not act on it.
+    const refused = await refuse(ctx, 'call.post', { organisationId: call.organisationId });
+    if (refused) return refused;
     const data = { callId: call.id };
     switch (ctx.state.step) {
       case 'call':

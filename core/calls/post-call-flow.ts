@@ -6,6 +6,7 @@ import { normalizeLanguageCode } from '../validation/index.js';
 import { CallValidationError, saveCall, type CallPosting } from './post-call.js';
 import { parseLocalDateTime } from './local-time.js';
 import { callLine, coordinatedCalls, MANAGE_CALLS } from './manage-flows.js';
+import { refuse } from '../roles/access.js';
 
 export const POST_CALL = 'post-call';
 const DURATIONS = [1, 2, 3, 4, 8];
@@ -199,8 +200,9 @@ export function postCallFlow(posting: () => CallPosting | undefined): Flow {
 
 /** Starts the flow for a coordinator; anyone else is told they need the role. */
 export async function startPostCall(ctx: FlowContext): Promise<Transition> {
-  if (!ctx.person) return stay(ctx, msg('errors:NOT_REGISTERED'));
-  const grants = (await ctx.repos.roles.active(ctx.person.id)).filter((g) => g.role === 'coordinator' && g.organisationId);
+  const refused = await refuse(ctx, 'call.post');
+  if (refused) return refused;
+  const grants = (await ctx.repos.roles.active(ctx.person!.id)).filter((g) => g.role === 'coordinator' && g.organisationId);
   if (grants.length === 0) return stay(ctx, msg('errors:ROLE_REQUIRED'));
   return next(ctx, { organisationId: grants[0]!.organisationId! }, 'activity');
 }
@@ -210,7 +212,8 @@ export async function startPostCall(ctx: FlowContext): Promise<Transition> {
  * it, or after its end to record who came.
  */
 export async function callsOverview(ctx: FlowContext): Promise<Transition> {
-  if (!ctx.person) return stay(ctx, msg('errors:NOT_REGISTERED'));
+  const refused = await refuse(ctx, 'call.post');
+  if (refused) return refused;
   const calls = await coordinatedCalls(ctx);
   if (calls === null) return stay(ctx, msg('errors:ROLE_REQUIRED'));
   if (calls.length === 0) return stay(ctx, msg('calls:status.none'));

@@ -5,6 +5,7 @@ import type { Repositories } from '../store.js';
 import type { Place, PlaceResolver } from '../geo/index.js';
 import type { ConversationState } from './state.js';
 import type { Attachment, IncomingEvent, Prompt } from './types.js';
+import type { ModerationSettings } from '../moderation/settings.js';
 
 /** A language the interface is offered in. */
 export interface LocaleInfo {
@@ -30,6 +31,8 @@ export interface ConversationServices {
   newId(): string;
   /** The address people open (`PUBLIC_URL`, no trailing slash), for links such as the calendar feed. */
   publicUrl?: string;
+  /** Role requests and pre-check word lists; defaults apply without. */
+  moderation?: ModerationSettings;
 }
 
 export interface FlowContext {

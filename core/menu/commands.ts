@@ -9,6 +9,7 @@ import { DELETE } from '../profile/delete-flow.js';
 import { REGISTRATION } from '../registration/registration-flow.js';
 import { callsOverview, startPostCall } from '../calls/post-call-flow.js';
 import { calendarCommand, commitmentsCommand } from '../calls/commitments.js';
+import { moderationCommands } from '../moderation/commands.js';
 
 function needsRegistration(ctx: FlowContext, then: () => Transition | Promise<Transition>) {
   return ctx.person ? then() : stay(ctx, msg('errors:NOT_REGISTERED'));
@@ -36,7 +37,7 @@ export const commands: CommandTable = {
     if (ctx.state.flow === REGISTRATION) return stay(ctx, msg('registration:continue'));
     return { next: { flow: REGISTRATION, step: 'language' } };
   },
-  help: (ctx) => stay(ctx, msg(ctx.person ? 'conversation:help' : 'conversation:helpUnregistered')),
+  help: (ctx) => (ctx.person ? stay(ctx, msg('conversation:help'), msg('moderation:help')) : stay(ctx, msg('conversation:helpUnregistered'))),
   menu: (ctx) => needsRegistration(ctx, () => ({ next: { flow: MENU, step: 'main' } })),
   language: (ctx) => chooseLanguage(ctx),
   profile: (ctx) => needsRegistration(ctx, () => ({ next: { flow: PROFILE, step: 'view' } })),
@@ -48,4 +49,5 @@ export const commands: CommandTable = {
   },
   commitments: (ctx) => needsRegistration(ctx, () => commitmentsCommand(ctx)),
   calendar: (ctx) => needsRegistration(ctx, () => calendarCommand(ctx)),
+  ...moderationCommands,
 };

@@ -91,6 +91,15 @@ export function personRepository(db: Db): PersonRepository {
     async setPausedUntil(id, until) {
       await db.person.update({ where: { id }, data: { pausedUntil: until } });
     },
+    async setStatus(id, status) {
+      await db.person.update({ where: { id }, data: { status } });
+    },
+    async setTopics(id, topics) {
+      await db.person.update({ where: { id }, data: { topics } });
+    },
+    async topics(id) {
+      return (await db.person.findUnique({ where: { id }, select: { topics: true } }))?.topics ?? [];
+    },
     async setLocale(id, locale) {
       await db.person.update({ where: { id }, data: { locale } });
     },
