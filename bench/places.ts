@@ -10,7 +10,7 @@ import { createPlaceIndex, type Place } from '../core/index.js';
 import { placeLookup } from '../app/places/place-lookup.js';
 import { percentile } from './support.js';
 
-const QUERIES = ['Berlinburg', 'neu', 'Altdorfheim am Main', 'Kir', '12345', 'Unbekannt', 'Ro-Den', 'Neustadt, Hessen', 'Göttingen', '37073', 'Frankfurt am Main'];
+const QUERIES = ['Berlinburg', 'neu', 'Altdorfheim am Main', 'Kir', '12345', 'Unbekannt', 'Ro-Den', 'Neustadt, Hessen', 'Göttingen', '37073', 'Frankfurt a.M.', 'Berlin-Kreuzberg', 'sch', 'Halle (Westf.)'];
 const ROUNDS = 200;
 
 function generated(count: number): Place[] {
