@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: matching, accept latency and fan-out, one after the other,
+ * `npm run bench`: place lookup, matching, accept latency and fan-out, one after the other,
  * on PGlite and (when DATABASE_URL is set) PostgreSQL. Prints figures and a
  * summary; asserts nothing (a missed target is reported, not failed).
  *
@@ -8,6 +8,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { acceptCalibrations, acceptResults, benchAccept } from './accept.js';
 import { benchFanout, fanoutResults } from './fanout.js';
+import { benchMatching } from './matching.js';
+import { benchPlaces } from './places.js';
 
 interface Section {
   name: string;
@@ -33,23 +35,6 @@ async function section(name: string, title: string, run: () => Promise<void | 's
     console.log(`\n!!! ${name} failed: ${(error as Error).stack ?? String(error)}`);
     sections.push({ name, seconds: (performance.now() - start) / 1000, outcome: 'failed', note: (error as Error).message.split('\n')[0] });
   }
-}
-
-/** bench/matching.ts is written separately: imported at run time, skipped with a note if it is missing or broken. */
-async function matching(): Promise<void | 'skipped'> {
-  const specifier = './matching.js';
-  let module: { benchMatching?: () => Promise<void> };
-  try {
-    module = (await import(specifier)) as typeof module;
-  } catch (error) {
-    console.log(`matching skipped: ${specifier} could not be loaded (${(error as Error).message.split('\n')[0]})`);
-    return 'skipped';
-  }
-  if (typeof module.benchMatching !== 'function') {
-    console.log(`matching skipped: ${specifier} exports no benchMatching()`);
-    return 'skipped';
-  }
-  await module.benchMatching();
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -105,7 +90,8 @@ function summary(): void {
   if (!process.env.DATABASE_URL) console.log('PostgreSQL was skipped everywhere: DATABASE_URL is not set.');
 }
 
-await section('matching', 'matching: one wave’s candidate search (bench/matching.ts)', matching);
+await section('places', 'places: looking up a typed town or postcode (bench/places.ts)', benchPlaces);
+await section('matching', 'matching: one wave’s candidate search (bench/matching.ts)', benchMatching);
 await section('accept', 'accept latency: 200 simultaneous accepts for 5 places (bench/accept.ts)', benchAccept);
 await section('fanout', 'fan-out: post → 1,000 notifications through a strict 30/s channel (bench/fanout.ts)', benchFanout);
 summary();

@@ -96,15 +96,6 @@ describe('searching the real data', () => {
   it.each(['379', '3707', '99', '370733'])('does not guess from the partial postcode %j', (query) => {
     expect(index.search(query)).toEqual([]);
   });
-
-  it('looks up in well under a millisecond', () => {
-    const queries = ['Göttingen', 'Neustadt', 'neu', 'sch', '37073', 'Frankfurt a.M.', 'Berlin-Kreuzberg', 'Xyzzy', 'Halle (Westf.)'];
-    for (const q of queries) index.search(q);
-    const rounds = 100;
-    const start = performance.now();
-    for (let i = 0; i < rounds; i++) for (const q of queries) index.search(q);
-    expect((performance.now() - start) / (rounds * queries.length)).toBeLessThan(1);
-  });
 });
 
 describe('parsePlaces', () => {

@@ -225,25 +225,3 @@ describe('names', () => {
     expect(createPlaceIndex([]).search('Göttingen')).toEqual([]);
   });
 });
-
-describe('speed', () => {
-  it('answers in well under a millisecond for 20,000 places', () => {
-    const syllables = ['ber', 'lin', 'gen', 'dorf', 'stadt', 'hau', 'sen', 'bach', 'kir', 'chen', 'neu', 'alt', 'ro', 'den', 'burg', 'heim'];
-    const many: Place[] = [];
-    for (let i = 0; i < 20_000; i++) {
-      const a = syllables[i % 16] as string;
-      const b = syllables[Math.floor(i / 16) % 16] as string;
-      const c = syllables[Math.floor(i / 256) % 16] as string;
-      const name = `${a[0]?.toUpperCase()}${a.slice(1)}${b}${c}${i % 3 === 0 ? ' am Main' : ''}`;
-      many.push({ name, postcode: String(10000 + (i % 89999)), lat: 47 + (i % 800) / 100, lon: 6 + (i % 900) / 100, state: 'Hessen' });
-    }
-    const big = createPlaceIndex(many);
-    const queries = ['Berlinburg', 'neu', 'Altdorfheim am Main', 'Kir', '12345', 'Unbekannt', 'Ro-Den', 'Neustadt, Hessen'];
-    for (const q of queries) big.search(q);
-    const rounds = 200;
-    const start = performance.now();
-    for (let i = 0; i < rounds; i++) for (const q of queries) big.search(q);
-    const perLookupMs = (performance.now() - start) / (rounds * queries.length);
-    expect(perLookupMs).toBeLessThan(1);
-  });
-});
