@@ -39,6 +39,11 @@ const schema = z.object({
     .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be hours before the start, separated by commas, like 24,2')
     .default('24,2'),
   SECURE_COOKIES: flag.optional(),
+  MICROSOFT_APP_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the bot\'s Microsoft App ID (a GUID from the Azure bot registration)').optional(),
+  MICROSOFT_APP_PASSWORD: z.string().min(1, 'must not be empty').optional(),
+  MICROSOFT_APP_TENANT_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the Entra ID tenant ID (a GUID)').optional(),
+  MICROSOFT_APP_TYPE: z.enum(['SingleTenant', 'MultiTenant'], { error: 'must be SingleTenant or MultiTenant' }).default('SingleTenant'),
+  TEAMS_ALLOW_UNAUTHENTICATED: flag.default(false),
 });
 
 export interface Config {
@@ -54,7 +59,13 @@ export interface Config {
   /** How long a worker holds a job: after a crash, its jobs run elsewhere once this has passed. */
   jobLockMs: number;
   calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number }; reminderHours: number[] };
+  /** Microsoft Teams: off without configuration; `authenticated: false` only for local testing. */
+  teams: TeamsConfig | null;
 }
+
+export type TeamsConfig =
+  | { authenticated: true; appId: string; password: string; tenantId: string | undefined; appType: 'SingleTenant' | 'MultiTenant' }
+  | { authenticated: false };
 
 /**
  * Reads the configuration once, at start-up. Every variable is documented in
@@ -72,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${lines.join(' ')}`);
   }
   const e = parsed.data;
+  const teams = teamsConfig(e);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
@@ -90,5 +102,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       quietHours: { from: Number(e.QUIET_HOURS.split('-')[0]), to: Number(e.QUIET_HOURS.split('-')[1]) },
       reminderHours: e.REMINDER_HOURS.split(',').map(Number),
     },
+    teams,
   };
+}
+
+/**
+ * Teams runs with the real Bot Framework authentication when the app's
+ * credentials are set, and without any only when that is asked for by name
+ * (for a local connector or the Bot Framework Emulator), never by accident.
+ */
+function teamsConfig(e: z.infer<typeof schema>): TeamsConfig | null {
+  const credentials = [e.MICROSOFT_APP_ID, e.MICROSOFT_APP_PASSWORD].filter(Boolean).length;
+  if (credentials > 0) {
+    if (!e.MICROSOFT_APP_ID || !e.MICROSOFT_APP_PASSWORD) throw new ConfigError('Invalid configuration: MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD must be set together (from the Azure bot registration).');
+    if (e.TEAMS_ALLOW_UNAUTHENTICATED) throw new ConfigError('Invalid configuration: TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with MICROSOFT_APP_ID; unset it in production.');
+    if (e.MICROSOFT_APP_TYPE === 'SingleTenant' && !e.MICROSOFT_APP_TENANT_ID) {
+      throw new ConfigError('Invalid configuration: MICROSOFT_APP_TENANT_ID must be set for a single-tenant bot (or set MICROSOFT_APP_TYPE=MultiTenant).');
+    }
+    return { authenticated: true, appId: e.MICROSOFT_APP_ID, password: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE };
+  }
+  if (e.TEAMS_ALLOW_UNAUTHENTICATED) {
+    // Anyone who can reach /api/messages could speak as anybody: never behind a public https address.
+    if (e.PUBLIC_URL?.startsWith('https://')) throw new ConfigError('Invalid configuration: TEAMS_ALLOW_UNAUTHENTICATED=true is for local testing only and is refused with an https PUBLIC_URL; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD instead.');
+    return { authenticated: false };
+  }
+  return null;
 }
