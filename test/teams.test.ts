@@ -218,6 +218,46 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
     expect(broken.status).toBe(400);
   });
 
+  it('tells the coordinator in Teams when the deadline passes unfilled; extending it opens the call again', async () => {
+    await clara.say('/call');
+    await clara.press((a) => a.data.hr === 'call-form', { activity: 'translating', title: 'Behördengang', place: 'Göttingen', date: tomorrow(), startTime: '11:00', endTime: '12:00', helpers: '5', languages: 'fa', deadline: '1' });
+    const call = await db.database.prisma.helperCall.findFirstOrThrow({ where: { title: 'Behördengang' } });
+    const status = clara.statusCard();
+    // Time passes until the deadline: nobody speaks Persian here, so nobody was found.
+    await db.database.prisma.helperCall.update({ where: { id: call.id }, data: { answerBy: new Date(Date.now() - 1000) } });
+    await db.database.prisma.job.updateMany({ where: { key: `call.deadline:${call.id}` }, data: { runAt: new Date() } });
+    const before = connector.in(clara.conversationId).length;
+    // Twice: the deadline job asks for a status update, which is due a moment later.
+    await letTimePass(5);
+    await letTimePass(5);
+    const after = connector.in(clara.conversationId).slice(before);
+    expect(sentText(after.filter((r) => r.route !== 'update'))).toBe(text('de', 'calls:coordinatorExpired', { title: 'Behördengang', accepted: '0', count: '5' }));
+    const expired = clara.statusCard().card;
+    expect(textOf(expired)).toContain(text('de', 'calls:status.state.expired'));
+    expect(expired.actions!.map((a) => a.data.value)).toEqual(['extend']);
+
+    const extended = await clara.press((a) => a.data.value === 'extend', {}, { activityId: status.activityId, card: expired });
+    expect(sentText(extended.sent)).toContain(text('de', 'calls:manage.extended').split('{{')[0]!);
+    const reopened = await db.database.prisma.helperCall.findUniqueOrThrow({ where: { id: call.id } });
+    expect(reopened.status).toBe('open');
+    expect(reopened.answerBy.getTime()).toBeGreaterThan(Date.now());
+    expect(await db.database.prisma.job.count({ where: { key: { startsWith: `call.wave:${call.id}:extended:` } } })).toBe(1);
+    expect(textOf((extended.body as { value: Card }).value)).toContain(text('de', 'calls:status.state.open'));
+    await letTimePass(5);
+  });
+
+  it('answers in a team channel when mentioned, and keeps proactive messages in the personal chat', async () => {
+    const inChannel = new TeamsUser(connector, service.url, { userId: '29:clara', conversationId: '19:team-channel@thread.tacv2;messageid=1', conversationType: 'channel', locale: 'de-DE' });
+    const sent = (
+      await inChannel.post(inChannel.activity({ text: '<at>Helferruf</at> /help', entities: [{ type: 'mention', text: '<at>Helferruf</at>', mentioned: { id: '28:helferruf-bot', name: 'Helferruf' } }] }))
+    ).sent;
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.conversationId).toBe('19:team-channel@thread.tacv2;messageid=1');
+    expect(sentText(sent)).toContain(text('de', 'conversation:help').split('\n')[0]!);
+    const identity = await db.database.prisma.channelIdentity.findUniqueOrThrow({ where: { channel_address: { channel: 'teams', address: '29:clara' } } });
+    expect(identity.reference).toMatchObject({ conversation: { id: 'a:personal-clara' } });
+  });
+
   it('tells the coordinator in Teams when a call is full, after a restart of the service', async () => {
     await clara.say('/call');
     await clara.press((a) => a.data.hr === 'call-form', { activity: 'translating', title: 'Sprachcafé', place: 'Göttingen', date: tomorrow(), startTime: '15:00', endTime: '17:00', helpers: '1', deadline: '1' });
