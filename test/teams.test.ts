@@ -258,6 +258,41 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
     expect(identity.reference).toMatchObject({ conversation: { id: 'a:personal-clara' } });
   });
 
+  it('brings a helper call to a volunteer in Teams as a card; it turns into "filled" in place when others take the places', async () => {
+    const [driver] = await seedVolunteers(db.database.prisma, service.url, [{ activities: ['driving'], languages: ['de'] }]);
+    const post = (title: string) =>
+      service.app.calls.posting.post(organisation, null, { activity: 'driving', title, description: 'Kisten zur Tafel', place: 'Göttingen', startsAt: new Date(Date.now() + 30 * 3600_000), endsAt: new Date(Date.now() + 32 * 3600_000), helpersNeeded: 1 });
+    const first = await post('Fahrdienst Tafel');
+    const before = connector.in(clara.conversationId).length;
+    await service.app.worker.drain();
+    const notification = connector.in(clara.conversationId).slice(before).filter((r) => r.route !== 'update');
+    expect(notification).toHaveLength(1);
+    const card = notification[0]!.activity.attachments![0]!.content;
+    expect(textOf(card)).toContain('Fahrdienst Tafel');
+    expect(card.actions!.map((a) => [a.type, a.title])).toEqual([
+      ['Action.Submit', text('de', 'calls:accept')],
+      ['Action.Submit', text('de', 'calls:decline')],
+    ]);
+
+    // The web volunteer is quicker: Clara's card says so, in place.
+    await driver!.chat.send({ type: 'choice', token: `call:${first.id}`, values: ['accept'] });
+    await service.app.worker.drain();
+    const now = connector.messages.get(`${clara.conversationId}/${notification[0]!.activityId}`)!;
+    expect(textOf(now.attachments![0]!.content)).toBe(text('de', 'calls:filledNotice', { title: 'Fahrdienst Tafel' }));
+    expect(now.attachments![0]!.content.actions ?? []).toEqual([]);
+
+    // The next one Clara takes herself, with one tap; the answer comes without the menu again.
+    const second = await post('Fahrdienst Kleiderkammer');
+    await service.app.worker.drain();
+    const offer = clara.latestCard();
+    expect(textOf(offer.card)).toContain('Fahrdienst Kleiderkammer');
+    const accepted = await clara.press((a) => a.data.value === 'accept', {}, offer);
+    expect(accepted.sent).toHaveLength(1);
+    expect(accepted.sent[0]!.activity.text).toContain(text('de', 'calls:accepted').split('{{')[0]!);
+    expect(await db.database.prisma.helperCall.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({ status: 'full', acceptedCount: 1 });
+    await letTimePass(5);
+  });
+
   it('tells the coordinator in Teams when a call is full, after a restart of the service', async () => {
     await clara.say('/call');
     await clara.press((a) => a.data.hr === 'call-form', { activity: 'translating', title: 'Sprachcafé', place: 'Göttingen', date: tomorrow(), startTime: '15:00', endTime: '17:00', helpers: '1', deadline: '1' });
