@@ -23,7 +23,7 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
   let service: RunningApp;
   let connector: LocalBotConnector;
   let clara: TeamsUser;
-  let organisation: { id: string; slug: string };
+  let organisation: { id: string; slug: string; regionId: string };
   let volunteers: SeededVolunteer[] = [];
 
   beforeAll(async () => {
@@ -214,6 +214,12 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
     const activity = clara.activity({ text: '/help' });
     const once = await clara.post(activity);
     expect(sentText(once.sent)).toContain(text('de', 'conversation:help').split('\n')[0]!);
+    // Teams delivers an activity again when the bot was slow to answer: it is applied once.
+    const replayed = await clara.post(activity);
+    expect(sentText(replayed.sent)).toContain(text('de', 'conversation:duplicate'));
+    const form = clara.activity({ text: '/call' });
+    expect(await clara.post(form).then((r) => r.sent.length)).toBe(1);
+    expect(sentText((await clara.post(form)).sent)).toBe(text('de', 'conversation:duplicate'));
     const broken = await fetch(`${service.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "mess' });
     expect(broken.status).toBe(400);
   });

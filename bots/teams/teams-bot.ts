@@ -33,8 +33,8 @@ export interface TeamsBotOptions {
   adapter: CloudAdapter;
   engine: { handle(event: IncomingEvent): Promise<TurnResult> };
   forms: {
-    open(channel: string, address: string): Promise<CallFormOutcome>;
-    submit(channel: string, address: string, formId: string, values: CallFormValues): Promise<CallFormOutcome>;
+    open(channel: string, address: string, eventId: string): Promise<CallFormOutcome>;
+    submit(channel: string, address: string, eventId: string, formId: string, values: CallFormValues): Promise<CallFormOutcome>;
   };
   /** A call's status card as it is now, in a language. */
   callStatus(callId: string, locale: string): Promise<TurnResult | null>;
@@ -80,7 +80,8 @@ export function teamsRouter(options: TeamsBotOptions): Router {
     } catch (error) {
       const code = error instanceof DomainError ? error.code : error instanceof StoreUnavailableError ? 'SERVICE_UNAVAILABLE' : 'UNEXPECTED';
       if (error instanceof StoreUnavailableError) log.warn({ err: { message: error.message }, type: activity.type }, 'database unavailable during a Teams turn');
-      else if (!(error instanceof DomainError)) log.error({ err: error, type: activity.type }, 'unexpected error in a Teams turn');
+      // Name, message and status only: an SDK error can carry the request, and with it what a person wrote.
+      else if (!(error instanceof DomainError)) log.error({ err: { name: (error as Error).name, message: (error as Error).message, statusCode: (error as { statusCode?: number }).statusCode }, type: activity.type }, 'unexpected error in a Teams turn');
       const reply = textActivity(localeOf(activity), { key: `errors:${code}` });
       if (activity.type === 'invoke') invoke = { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.text! };
       else await ctx.sendActivity(reply).catch((e: unknown) => log.warn({ err: { message: (e as Error).message } }, 'could not tell a Teams user about an error'));
@@ -111,7 +112,7 @@ export function teamsRouter(options: TeamsBotOptions): Router {
       }
       const text = (TurnContext.removeRecipientMention(activity as Activity) ?? activity.text ?? '').trim();
       const command = commandFromText(text, '/');
-      if (command?.command === 'call') return showForm(ctx, await options.forms.open(TEAMS_CHANNEL, address), 'submit');
+      if (command?.command === 'call') return showForm(ctx, await options.forms.open(TEAMS_CHANNEL, address, event({ type: 'open' }).eventId), 'submit');
       const input: Input = command ? { type: 'command', ...command } : text ? { type: 'text', text: text.slice(0, 4000) } : { type: 'open' };
       await ctx.sendActivity(renderTurn(renderer, await engine.handle(event(input))));
       return undefined;
@@ -135,7 +136,7 @@ export function teamsRouter(options: TeamsBotOptions): Router {
     const address = ctx.activity.from!.id;
     if (data.hr === 'call-form') {
       const { hr: _hr, formId, ...values } = data;
-      return showForm(ctx, await options.forms.submit(TEAMS_CHANNEL, address, formId, values as CallFormValues), mode);
+      return showForm(ctx, await options.forms.submit(TEAMS_CHANNEL, address, event({ type: 'open' }).eventId, formId, values as CallFormValues), mode);
     }
     const typed = data.hr === 'answer' ? data.hrText?.trim() : undefined;
     const input: Input =
@@ -196,7 +197,7 @@ export function teamsRouter(options: TeamsBotOptions): Router {
   // Anything that is not even an activity (unparsable JSON) never reaches the adapter.
   router.use('/api/messages', (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if ((error as { type?: string }).type === 'entity.parse.failed') return res.status(400).json({ error: { code: 'INVALID_INPUT' } });
-    log.error({ err: error }, 'unexpected error at /api/messages');
+    log.error({ err: { name: (error as Error).name, message: (error as Error).message } }, 'unexpected error at /api/messages');
     return res.status(500).json({ error: { code: 'UNEXPECTED' } });
   });
 

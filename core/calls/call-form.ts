@@ -77,17 +77,19 @@ export class CallForms {
     private readonly defaultLocale: string,
   ) {}
 
-  /** An empty form for a coordinator; anybody else is told why not. */
-  async open(channel: string, address: string): Promise<CallFormOutcome> {
+  /** An empty form for a coordinator; anybody else is told why not. A replayed event opens nothing. */
+  async open(channel: string, address: string, eventId: string): Promise<CallFormOutcome> {
     const who = await this.coordinator(channel, address);
     if ('refused' in who) return who.refused;
+    if (!(await this.store.events.record(channel, eventId))) return { kind: 'refused', locale: who.locale, message: msg('conversation:duplicate') };
     return { kind: 'form', form: await this.form(who.regionId, who.locale, this.newId(), { deadline: DEFAULT_DEADLINE }, []) };
   }
 
   /** Posts the call, or returns the form again with every problem next to its field. */
-  async submit(channel: string, address: string, formId: string, values: CallFormValues): Promise<CallFormOutcome> {
+  async submit(channel: string, address: string, eventId: string, formId: string, values: CallFormValues): Promise<CallFormOutcome> {
     const who = await this.coordinator(channel, address);
     if ('refused' in who) return who.refused;
+    if (!(await this.store.events.record(channel, eventId))) return { kind: 'refused', locale: who.locale, message: msg('conversation:duplicate') };
     const { locale, organisation, personId } = who;
     const existing = await this.store.calls.findById(formId);
     if (existing) return { kind: 'refused', locale, message: msg('calls:form.alreadyPosted', { title: existing.title }) };
