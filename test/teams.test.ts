@@ -338,6 +338,8 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
     connector.clearFailures();
     connector.failNext(403);
     await expect(messenger.send('29:clara', message)).rejects.toMatchObject({ failure: 'unreachable' });
+    connector.failNext(404);
+    await expect(messenger.send('29:clara', message)).rejects.toMatchObject({ failure: 'unreachable' });
     await expect(messenger.send('29:nobody', message)).rejects.toMatchObject({ failure: 'unreachable' });
   });
 });

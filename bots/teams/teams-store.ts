@@ -24,9 +24,9 @@ export interface SentTeamsMessage {
  */
 export interface TeamsStore {
   /**
-   * Remembers how to reach a registered person: their personal chat with the bot always wins;
-   * a team channel or group chat is kept only until a personal chat is known. Nobody unregistered
-   * is remembered.
+   * Remembers how to reach a registered person: their personal chat with the bot only, so that
+   * nothing meant for one person (a helper call, a reminder) is ever posted into a channel.
+   * Nobody unregistered is remembered.
    */
   rememberReference(address: string, reference: TeamsReference): Promise<void>;
   reference(address: string): Promise<TeamsReference | null>;

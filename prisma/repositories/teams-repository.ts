@@ -1,5 +1,4 @@
 import type { TeamsReference, TeamsStore } from '../../bots/teams/index.js';
-import { Prisma } from '../generated/client.js';
 import type { Db } from './db.js';
 
 /**
@@ -15,11 +14,8 @@ export function teamsStore(db: Db, channel: string): TeamsStore {
   });
   return {
     async rememberReference(address, reference) {
-      const personal = reference.conversation.conversationType === 'personal';
-      await db.channelIdentity.updateMany({
-        where: { channel, address, ...(personal ? {} : { reference: { equals: Prisma.DbNull } }) },
-        data: { reference: reference as never },
-      });
+      if (reference.conversation.conversationType !== 'personal') return;
+      await db.channelIdentity.updateMany({ where: { channel, address }, data: { reference: reference as never } });
     },
     async reference(address) {
       const row = await db.channelIdentity.findUnique({ where: { channel_address: { channel, address } }, select: { reference: true } });
