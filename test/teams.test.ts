@@ -264,6 +264,16 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
     expect(identity.reference).toMatchObject({ conversation: { id: 'a:personal-clara' } });
   });
 
+  it("speaks a new person's Teams language: Arabic, right to left", async () => {
+    const amal = new TeamsUser(connector, service.url, { userId: '29:amal', conversationId: 'a:personal-amal', locale: 'ar-SA' });
+    const sent = await amal.say('مرحبا');
+    expect(sent).toHaveLength(1);
+    const { card } = amal.latestCard();
+    expect(card.rtl).toBe(true);
+    expect(textOf(card)).toContain(text('ar', 'registration:ask.language').split('\n')[0]!);
+    expect(sent[0]!.activity.locale).toBe('ar');
+  });
+
   it('brings a helper call to a volunteer in Teams as a card; it turns into "filled" in place when others take the places', async () => {
     const [driver] = await seedVolunteers(db.database.prisma, service.url, [{ activities: ['driving'], languages: ['de'] }]);
     const post = (title: string) =>
