@@ -49,8 +49,9 @@ export class CallCoordination {
 
   /**
    * Gives volunteers more time to answer: the deadline moves `hours` later (from now if it has
-   * passed), but never past the start. An unfilled call whose deadline had passed opens again and
-   * asks the next volunteers. Returns the new deadline, or null if the call cannot be extended.
+   * passed), but never past the start. An unfilled call whose deadline had passed opens again; the
+   * next volunteers are asked unless a wave is planned already. Returns the new deadline, or null
+   * if the call cannot be extended.
    */
   async extendDeadline(callId: string, actorId: string | null, hours = 24): Promise<Date | null> {
     return this.store.transaction(async (repos) => {
@@ -62,7 +63,8 @@ export class CallCoordination {
       const was = await repos.calls.extendDeadline(callId, answerBy, now);
       if (!was) return null;
       await repos.jobs.enqueue({ name: 'call.deadline', key: `call.deadline:${callId}:${answerBy.getTime()}`, payload: { callId }, runAt: answerBy });
-      if (was === 'expired') await repos.jobs.enqueue({ name: 'call.wave', key: `call.wave:${callId}:extended:${answerBy.getTime()}`, payload: { callId } });
+      // More time, more people: unless the next wave is already planned, one goes out now.
+      if (was === 'expired' || call.nextWaveAt === null) await repos.jobs.enqueue({ name: 'call.wave', key: `call.wave:${callId}:extended:${answerBy.getTime()}`, payload: { callId } });
       await repos.audit.append({ actorId, action: 'call.extended', subjectType: 'call', subjectId: callId, details: { answerBy: answerBy.toISOString() } });
       await requestStatusUpdate(repos.jobs, callId, now);
       return answerBy;

@@ -98,10 +98,10 @@ export function callRepository(db: Db): CallRepository {
       return rows[0]?.was ?? null;
     },
     async addPlaces(callId, count, max, at) {
-      const { count: changed } = await db.$executeRaw`
+      const changed = await db.$executeRaw`
         UPDATE "HelperCall"
            SET "helpersNeeded" = "helpersNeeded" + ${count}, "status" = 'open'::"CallStatus", "filledAt" = NULL
-         WHERE "id" = ${callId} AND "status" IN ('open', 'full') AND "answerBy" > ${at} AND "helpersNeeded" + ${count} <= ${max}`.then((n) => ({ count: n }));
+         WHERE "id" = ${callId} AND "status" IN ('open', 'full') AND "answerBy" > ${at} AND "helpersNeeded" + ${count} <= ${max}`;
       return changed === 1;
     },
     async expire(callId, at) {
