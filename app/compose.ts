@@ -108,6 +108,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
         renderer: translations,
         defaultLocale: config.defaultLocale,
         log: teamsLog,
+        authenticated: config.teams.authenticated,
       }),
     );
   } else {

@@ -42,6 +42,8 @@ export interface TeamsBotOptions {
   renderer: Renderer;
   defaultLocale: string;
   log: TeamsLog;
+  /** Whether the adapter checks Bot Framework tokens (false only for local testing). */
+  authenticated: boolean;
 }
 
 const token = z.string().min(1).max(80);
@@ -187,6 +189,8 @@ export function teamsRouter(options: TeamsBotOptions): Router {
   }
 
   router.post('/api/messages', express.json({ limit: '256kb' }), async (req, res, next) => {
+    // The adapter would say 401 too, but print a stack trace for every scanner that knocks.
+    if (options.authenticated && !req.get('authorization')) return void res.status(401).json({ error: { code: 'UNAUTHENTICATED' } });
     try {
       await adapter.process(req, res, turn);
     } catch (error) {
