@@ -5,8 +5,13 @@ import {
   CallAnswers,
   CallCoordination,
   CallDispatcher,
+  CallForms,
+  CallManagement,
   CallPosting,
   callJobHandlers,
+  callStatusJobHandler,
+  currentCallStatus,
+  reportingStatus,
   createConversationEngine,
   DEFAULT_DISPATCH,
   ensureDefaultRegion,
@@ -23,6 +28,8 @@ import { WEB_CHANNEL, WebMessenger, webChatRouter } from '../bots/web/index.js';
 import { calendarFeedRouter } from '../bots/web/calendar-feed.js';
 import { apiRouter } from '../bots/api/index.js';
 import { isUnavailable, prismaStore } from '../prisma/store.js';
+import { createTeamsAdapter, TEAMS_CHANNEL, TeamsMessenger, teamsRouter } from '../bots/teams/index.js';
+import { teamsStore } from '../prisma/repositories/teams-repository.js';
 import { webInboxStore } from '../prisma/repositories/sent-message-repository.js';
 import { ConfigError, type Config } from './config.js';
 import type { Database } from './database.js';
@@ -66,15 +73,16 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     publicUrl: config.publicUrl,
     moderation: { roleRequestWaitDays: config.moderation.roleRequestWaitDays, wordLists: loadWordLists(config.moderation.wordListsDir), commentModeration: config.moderation.commentModeration },
   };
-  const answers = new CallAnswers(store, services.now, config.calls.reminderHours);
+  const answers = reportingStatus(new CallAnswers(store, services.now, config.calls.reminderHours), store.jobs, services.now);
   const posting = new CallPosting(store, services.places, services.now, services.newId, config.defaultLocale);
-  const engine = createConversationEngine(store, services, [answers], posting);
+  const coordination = new CallCoordination(store, services.now);
+  const management = new CallManagement(store, coordination, async (regionId) => (await store.regions.findById(regionId))?.timeZone ?? 'Europe/Berlin');
+  const engine = createConversationEngine(store, services, [answers, management], posting);
 
   const inbox = webInboxStore(db.prisma, WEB_CHANNEL);
   const messengers = new Map<string, MessengerPort>([[WEB_CHANNEL, new WebMessenger(inbox, translations, WEB_CHANNEL)]]);
 
   const http = createHttpApp({ trustProxy: config.trustProxy, log, ready: () => db.ping() });
-  const coordination = new CallCoordination(store, services.now);
   http.use('/api/v1', apiRouter({ store, posting, coordination, renderer: translations, log: log.child({ channel: 'api' }), publicUrl: config.publicUrl, isUnavailable }));
   http.use(
     webChatRouter({
@@ -86,6 +94,29 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       log: log.child({ channel: 'web' }),
     }),
   );
+  if (config.teams) {
+    const teamsLog = log.child({ channel: TEAMS_CHANNEL });
+    if (!config.teams.authenticated) teamsLog.warn({ code: 'TEAMS_UNAUTHENTICATED' }, 'Microsoft Teams runs WITHOUT authentication (TEAMS_ALLOW_UNAUTHENTICATED=true): anyone who reaches /api/messages can act as any user. For local testing only.');
+    else teamsLog.info({ appType: config.teams.appType }, 'Microsoft Teams is on at POST /api/messages');
+    const adapter = createTeamsAdapter(config.teams);
+    const teams = teamsStore(db.prisma, TEAMS_CHANNEL);
+    messengers.set(TEAMS_CHANNEL, new TeamsMessenger(TEAMS_CHANNEL, adapter, config.teams.authenticated ? config.teams.appId : '', teams, translations));
+    http.use(
+      teamsRouter({
+        adapter,
+        engine,
+        forms: new CallForms(store, posting, services.now, services.newId, config.defaultLocale),
+        callStatus: (callId, locale) => currentCallStatus(store, callId, locale, services.now()),
+        store: teams,
+        renderer: translations,
+        defaultLocale: config.defaultLocale,
+        log: teamsLog,
+        authenticated: config.teams.authenticated,
+      }),
+    );
+  } else {
+    log.info({ channel: TEAMS_CHANNEL }, 'Microsoft Teams is off: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID to turn it on');
+  }
   http.use(calendarFeedRouter({ store, renderer: translations, log: log.child({ component: 'calendar-feed' }) }));
   const dispatcher = new CallDispatcher(store, { ...DEFAULT_DISPATCH, ...config.calls }, services.now);
   const worker = new JobWorker({
@@ -94,6 +125,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     handlers: {
       ...callJobHandlers({ store, dispatcher, messengers, slots: rateSlots(db.prisma), now: services.now }),
       ...moderationJobHandlers({ store, messengers, slots: rateSlots(db.prisma), now: services.now }),
+      'call.status': callStatusJobHandler({ store, messengers, now: services.now, defaultLocale: config.defaultLocale }),
     },
     lockMs: config.jobLockMs,
     log: log.child({ component: 'jobs' }),

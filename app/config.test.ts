@@ -38,4 +38,37 @@ describe('configuration', () => {
   it('names every wrong variable at once', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT .*LOG_LEVEL /);
   });
+
+  describe('Microsoft Teams', () => {
+    const app = { MICROSOFT_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TENANT_ID: '9188040d-6c67-4c5b-b112-36a304b66dad' };
+
+    it('is off without its variables', () => {
+      expect(loadConfig({}).teams).toBeNull();
+    });
+
+    it('authenticates single-tenant by default with the app credentials', () => {
+      expect(loadConfig(app).teams).toEqual({ authenticated: true, appId: app.MICROSOFT_APP_ID, password: 'secret', tenantId: app.MICROSOFT_APP_TENANT_ID, appType: 'SingleTenant' });
+      expect(loadConfig({ ...app, MICROSOFT_APP_TENANT_ID: '', MICROSOFT_APP_TYPE: 'MultiTenant' }).teams).toMatchObject({ authenticated: true, appType: 'MultiTenant', tenantId: undefined });
+    });
+
+    it('runs without authentication only when asked by name, and never behind an https address', () => {
+      expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }).teams).toEqual({ authenticated: false });
+      expect(() => loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', PUBLIC_URL: 'https://helferruf.example.org' })).toThrow('TEAMS_ALLOW_UNAUTHENTICATED=true is for local testing only');
+      expect(() => loadConfig({ ...app, TEAMS_ALLOW_UNAUTHENTICATED: 'true' })).toThrow('cannot be combined with MICROSOFT_APP_ID');
+    });
+
+    it.each([
+      [{ MICROSOFT_APP_ID: app.MICROSOFT_APP_ID }, 'MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD must be set together'],
+      [{ MICROSOFT_APP_PASSWORD: 'secret' }, 'MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD must be set together'],
+      [{ ...app, MICROSOFT_APP_TENANT_ID: '' }, 'MICROSOFT_APP_TENANT_ID must be set for a single-tenant bot'],
+      [{ ...app, MICROSOFT_APP_ID: 'helferruf-bot' }, 'MICROSOFT_APP_ID must be the bot\'s Microsoft App ID'],
+      [{ ...app, MICROSOFT_APP_TYPE: 'Sometimes' }, 'MICROSOFT_APP_TYPE must be SingleTenant or MultiTenant'],
+    ])('stops on an incomplete Teams configuration %#', (env, sentence) => {
+      expect(() => loadConfig(env)).toThrow(sentence);
+    });
+
+    it('never repeats the app password in an error', () => {
+      expect(() => loadConfig({ MICROSOFT_APP_PASSWORD: 'top-secret-value' })).toThrow(/^(?!.*top-secret-value)/s);
+    });
+  });
 });

@@ -42,6 +42,11 @@ const schema = z.object({
   ROLE_REQUEST_WAIT_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number').min(0, 'must not be negative').max(365, 'must be at most 365').default(14),
   MODERATION_WORDLISTS: z.string().min(1, 'must not be empty').optional(),
   COMMENT_MODERATION: z.enum(['pre', 'post'], { error: 'must be pre (comments wait for review) or post (published at once, with "report this")' }).default('post'),
+  MICROSOFT_APP_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the bot\'s Microsoft App ID (a GUID from the Azure bot registration)').optional(),
+  MICROSOFT_APP_PASSWORD: z.string().min(1, 'must not be empty').optional(),
+  MICROSOFT_APP_TENANT_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the Entra ID tenant ID (a GUID)').optional(),
+  MICROSOFT_APP_TYPE: z.enum(['SingleTenant', 'MultiTenant'], { error: 'must be SingleTenant or MultiTenant' }).default('SingleTenant'),
+  TEAMS_ALLOW_UNAUTHENTICATED: flag.default(false),
 });
 
 export interface Config {
@@ -59,7 +64,13 @@ export interface Config {
   calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number }; reminderHours: number[] };
   /** Days before a new person may ask for the commenter right; the pre-check's word-list folder (default: the shipped lists). */
   moderation: { roleRequestWaitDays: number; wordListsDir: string | undefined; commentModeration: 'pre' | 'post' };
+  /** Microsoft Teams: off without configuration; `authenticated: false` only for local testing. */
+  teams: TeamsConfig | null;
 }
+
+export type TeamsConfig =
+  | { authenticated: true; appId: string; password: string; tenantId: string | undefined; appType: 'SingleTenant' | 'MultiTenant' }
+  | { authenticated: false };
 
 /**
  * Reads the configuration once, at start-up. Every variable is documented in
@@ -77,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${lines.join(' ')}`);
   }
   const e = parsed.data;
+  const teams = teamsConfig(e);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
@@ -96,5 +108,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reminderHours: e.REMINDER_HOURS.split(',').map(Number),
     },
     moderation: { roleRequestWaitDays: e.ROLE_REQUEST_WAIT_DAYS, wordListsDir: e.MODERATION_WORDLISTS, commentModeration: e.COMMENT_MODERATION },
+    teams,
   };
+}
+
+/**
+ * Teams runs with the real Bot Framework authentication when the app's
+ * credentials are set, and without any only when that is asked for by name
+ * (for a local connector or the Bot Framework Emulator), never by accident.
+ */
+function teamsConfig(e: z.infer<typeof schema>): TeamsConfig | null {
+  const credentials = [e.MICROSOFT_APP_ID, e.MICROSOFT_APP_PASSWORD].filter(Boolean).length;
+  if (credentials > 0) {
+    if (!e.MICROSOFT_APP_ID || !e.MICROSOFT_APP_PASSWORD) throw new ConfigError('Invalid configuration: MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD must be set together (from the Azure bot registration).');
+    if (e.TEAMS_ALLOW_UNAUTHENTICATED) throw new ConfigError('Invalid configuration: TEAMS_ALLOW_UNAUTHENTICATED=true cannot be combined with MICROSOFT_APP_ID; unset it in production.');
+    if (e.MICROSOFT_APP_TYPE === 'SingleTenant' && !e.MICROSOFT_APP_TENANT_ID) {
+      throw new ConfigError('Invalid configuration: MICROSOFT_APP_TENANT_ID must be set for a single-tenant bot (or set MICROSOFT_APP_TYPE=MultiTenant).');
+    }
+    return { authenticated: true, appId: e.MICROSOFT_APP_ID, password: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE };
+  }
+  if (e.TEAMS_ALLOW_UNAUTHENTICATED) {
+    // Anyone who can reach /api/messages could speak as anybody: never behind a public https address.
+    if (e.PUBLIC_URL?.startsWith('https://')) throw new ConfigError('Invalid configuration: TEAMS_ALLOW_UNAUTHENTICATED=true is for local testing only and is refused with an https PUBLIC_URL; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD instead.');
+    return { authenticated: false };
+  }
+  return null;
 }

@@ -1,6 +1,7 @@
 import { msg, type Msg } from '../messages.js';
 import type { IncomingEvent } from '../conversation/types.js';
 import type { Repositories, Store } from '../store.js';
+import { requestStatusUpdate, statusUpdateJob } from './call-status.js';
 
 export const CALL_TOKEN_PREFIX = 'call:';
 
@@ -46,7 +47,9 @@ export class CallAnswers {
         return { messages: [msg(response?.status === 'accepted' ? 'calls:confirmed' : 'calls:notAccepted')] };
       }
       if (choice === 'release') return { messages: [msg((await releasePlace(repos, callId, person.id, at)) ? 'calls:released' : 'calls:notAccepted')] };
-      return { messages: [msg((await repos.calls.decline(callId, person.id, at)) ? 'calls:declined' : 'calls:cannotDecline')] };
+      if (!(await repos.calls.decline(callId, person.id, at))) return { messages: [msg('calls:cannotDecline')] };
+      await requestStatusUpdate(repos.jobs, callId, at);
+      return { messages: [msg('calls:declined')] };
     });
   }
 
@@ -63,6 +66,8 @@ export class CallAnswers {
       at,
       jobs: [
         { name: 'call.filled', key: `call.filled:${callId}:${event.channel}:${event.eventId}`, payload: { callId }, ifFilled: true },
+        // The coordinator's live status message (debounced: one job per window, whoever enqueues it).
+        statusUpdateJob(callId, at),
         ...this.reminderHours.map((hours) => ({
           name: 'call.remind',
           key: `call.remind:${callId}:${hours}:${event.channel}:${event.eventId}`,
@@ -101,6 +106,7 @@ export async function releasePlace(repos: Repositories, callId: string, personId
   if (!(await repos.calls.release(callId, personId, at))) return false;
   await repos.jobs.enqueue({ name: 'call.wave', key: `call.wave:${callId}:backfill:${personId}:${at.getTime()}`, payload: { callId } });
   await repos.jobs.enqueue({ name: 'call.released', payload: { callId } });
+  await requestStatusUpdate(repos.jobs, callId, at);
   return true;
 }
 

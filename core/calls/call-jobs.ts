@@ -6,6 +6,7 @@ import type { Store } from '../store.js';
 import type { HelperCall } from './call.js';
 import type { CallDispatcher } from './dispatch.js';
 import { callNotification, callReminder, filledNotice } from './notification.js';
+import { requestStatusUpdate } from './call-status.js';
 import type { TurnResult } from '../conversation/types.js';
 
 export interface CallJobDeps {
@@ -54,7 +55,8 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
 
   return {
     'call.wave': async (payload) => {
-      await deps.dispatcher.wave(String(payload.callId));
+      const wave = await deps.dispatcher.wave(String(payload.callId));
+      if (wave.kind === 'asked' && wave.asked > 0) await requestStatusUpdate(store.jobs, String(payload.callId), deps.now());
     },
     'call.notify': async (payload) => {
       const call = await store.calls.findById(String(payload.callId));
@@ -98,6 +100,7 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
     'call.deadline': async (payload) => {
       const call = await store.calls.findById(String(payload.callId));
       if (!call || !(await store.calls.expire(call.id, deps.now()))) return;
+      await requestStatusUpdate(store.jobs, call.id, deps.now());
       await closeAsks(call);
       await tellCoordinator(call, msg('calls:coordinatorExpired', { title: call.title, accepted: call.acceptedCount, count: call.helpersNeeded }));
     },

@@ -107,6 +107,14 @@ export interface CallRepository {
   cancel(callId: string, at: Date): Promise<string[] | null>;
   /** Records whether an accepted helper came; a no-show is counted on the person. Returns false if they had not accepted. */
   setAttendance(callId: string, personId: string, attended: boolean, at: Date): Promise<boolean>;
+  /**
+   * Moves the answer deadline of an open call, or of one that expired unfilled, to `answerBy`
+   * (which must be later than now and not after the start); an expired call opens again.
+   * Returns what it was before, or null if the call cannot be extended.
+   */
+  extendDeadline(callId: string, answerBy: Date, at: Date): Promise<'open' | 'expired' | null>;
+  /** Adds places to an open or full call before its deadline (a full one opens again); false if it cannot. */
+  addPlaces(callId: string, count: number, max: number, at: Date): Promise<boolean>;
   /** Closes an open call whose answer deadline has passed; returns false if it was not open. */
   expire(callId: string, at: Date): Promise<boolean>;
   /** Marks every response still 'asked' as 'filled'; returns those people. */

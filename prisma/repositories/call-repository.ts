@@ -142,6 +142,23 @@ export function callRepository(db: Db): CallRepository {
       if (count === 1) await db.person.update({ where: { id: personId }, data: { noShowCount: { increment: 1 }, lastNoShowAt: at } });
       return count === 1 || (await db.callResponse.count({ where: { callId, personId, status: 'accepted' } })) === 1;
     },
+    async extendDeadline(callId, answerBy, at) {
+      const rows = await db.$queryRaw<{ was: 'open' | 'expired' }[]>`
+        UPDATE "HelperCall" AS c
+           SET "answerBy" = ${answerBy}, "status" = 'open'::"CallStatus"
+          FROM (SELECT "id", "status" AS was FROM "HelperCall" WHERE "id" = ${callId} FOR UPDATE) AS before
+         WHERE c."id" = before."id" AND c."status" IN ('open', 'expired') AND c."startsAt" >= ${answerBy}
+           AND ${answerBy} > ${at} AND ${answerBy} > c."answerBy"
+     RETURNING before.was::text AS was`;
+      return rows[0]?.was ?? null;
+    },
+    async addPlaces(callId, count, max, at) {
+      const changed = await db.$executeRaw`
+        UPDATE "HelperCall"
+           SET "helpersNeeded" = "helpersNeeded" + ${count}, "status" = 'open'::"CallStatus", "filledAt" = NULL
+         WHERE "id" = ${callId} AND "status" IN ('open', 'full') AND "answerBy" > ${at} AND "helpersNeeded" + ${count} <= ${max}`;
+      return changed === 1;
+    },
     async expire(callId, at) {
       const { count } = await db.helperCall.updateMany({ where: { id: callId, status: 'open', answerBy: { lte: at } }, data: { status: 'expired' } });
       return count === 1;
