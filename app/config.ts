@@ -39,6 +39,12 @@ const schema = z.object({
     .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be hours before the start, separated by commas, like 24,2')
     .default('24,2'),
   SECURE_COOKIES: flag.optional(),
+  MATRIX_HOMESERVER_URL: z.url({ error: 'must be the homeserver\'s client-server address, like https://matrix.example.org' }).optional(),
+  MATRIX_ACCESS_TOKEN: z.string().regex(/^\S{8,}$/, 'must be the bot account\'s access token (no spaces)').optional(),
+  MATRIX_ALLOWED_SERVERS: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?(\s*,\s*[a-z0-9.-]+(:\d+)?)*$/i, 'must be homeserver names separated by commas, like example.org,matrix.stadt.de')
+    .optional(),
 });
 
 export interface Config {
@@ -54,6 +60,8 @@ export interface Config {
   /** How long a worker holds a job: after a crash, its jobs run elsewhere once this has passed. */
   jobLockMs: number;
   calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number }; reminderHours: number[] };
+  /** The Matrix bot; null when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are not set. */
+  matrix: { homeserverUrl: string; accessToken: string; allowedServers: string[] | null } | null;
 }
 
 /**
@@ -72,6 +80,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${lines.join(' ')}`);
   }
   const e = parsed.data;
+  if (Boolean(e.MATRIX_HOMESERVER_URL) !== Boolean(e.MATRIX_ACCESS_TOKEN)) {
+    const missing = e.MATRIX_HOMESERVER_URL ? 'MATRIX_ACCESS_TOKEN' : 'MATRIX_HOMESERVER_URL';
+    throw new ConfigError(`Invalid configuration: ${missing} must be set too: the Matrix bot needs both MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN (or neither, to leave it off).`);
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
@@ -90,5 +102,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       quietHours: { from: Number(e.QUIET_HOURS.split('-')[0]), to: Number(e.QUIET_HOURS.split('-')[1]) },
       reminderHours: e.REMINDER_HOURS.split(',').map(Number),
     },
+    matrix:
+      e.MATRIX_HOMESERVER_URL && e.MATRIX_ACCESS_TOKEN
+        ? {
+            homeserverUrl: e.MATRIX_HOMESERVER_URL.replace(/\/$/, ''),
+            accessToken: e.MATRIX_ACCESS_TOKEN,
+            allowedServers: e.MATRIX_ALLOWED_SERVERS ? e.MATRIX_ALLOWED_SERVERS.split(',').map((s) => s.trim().toLowerCase()) : null,
+          }
+        : null,
   };
 }

@@ -49,7 +49,7 @@ describe('locales', () => {
   it('contain every key the code uses', () => {
     const used = new Set<string>();
     for (const file of ['core', 'bots', 'app'].flatMap((d) => sourceFiles(projectPath(d)))) {
-      for (const m of readFileSync(file, 'utf8').matchAll(/['"`]((?:common|conversation|registration|menu|profile|errors|activities|web|calls|commitments):[A-Za-z0-9_.]+)['"`]/g)) used.add(m[1]!);
+      for (const m of readFileSync(file, 'utf8').matchAll(/['"`]((?:common|conversation|registration|menu|profile|errors|activities|web|calls|commitments|matrix):[A-Za-z0-9_.]+)['"`]/g)) used.add(m[1]!);
     }
     // Keys built from values: every value they can take.
     for (const code of Object.values(ErrorCode)) used.add(`errors:${code}`);
