@@ -87,7 +87,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       isUnavailable,
       log: log.child({ channel: 'matrix' }),
     });
-    messengers.set(MATRIX_CHANNEL, new MatrixMessenger(matrixData, matrix.sender));
+    messengers.set(MATRIX_CHANNEL, new MatrixMessenger(matrixData, matrix.sender, { perSecond: config.matrix.messagesPerSecond }));
   }
 
   const http = createHttpApp({ trustProxy: config.trustProxy, log, ready: () => db.ping() });

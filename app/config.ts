@@ -45,6 +45,7 @@ const schema = z.object({
     .string()
     .regex(/^[a-z0-9.-]+(:\d+)?(\s*,\s*[a-z0-9.-]+(:\d+)?)*$/i, 'must be homeserver names separated by commas, like example.org,matrix.stadt.de')
     .optional(),
+  MATRIX_MESSAGES_PER_SECOND: z.coerce.number({ error: 'must be a number' }).min(0.1, 'must be at least 0.1').max(100, 'must be at most 100').default(5),
 });
 
 export interface Config {
@@ -61,7 +62,7 @@ export interface Config {
   jobLockMs: number;
   calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number }; reminderHours: number[] };
   /** The Matrix bot; null when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are not set. */
-  matrix: { homeserverUrl: string; accessToken: string; allowedServers: string[] | null } | null;
+  matrix: { homeserverUrl: string; accessToken: string; allowedServers: string[] | null; messagesPerSecond: number } | null;
 }
 
 /**
@@ -108,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             homeserverUrl: e.MATRIX_HOMESERVER_URL.replace(/\/$/, ''),
             accessToken: e.MATRIX_ACCESS_TOKEN,
             allowedServers: e.MATRIX_ALLOWED_SERVERS ? e.MATRIX_ALLOWED_SERVERS.split(',').map((s) => s.trim().toLowerCase()) : null,
+            messagesPerSecond: e.MATRIX_MESSAGES_PER_SECOND,
           }
         : null,
   };

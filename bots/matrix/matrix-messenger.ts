@@ -29,11 +29,17 @@ export class MatrixMessenger implements MessengerPort {
   readonly channel = MATRIX_CHANNEL;
   readonly capabilities = MATRIX_CAPABILITIES;
 
+  /** Paced below the homeserver's limit; when it still says "slow down", every instance waits. */
+  readonly limits?: { perSecond: number };
+
   constructor(
     private readonly store: MatrixStore,
     private readonly sender: MatrixSender,
+    limits?: { perSecond: number },
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    if (limits) this.limits = limits;
+  }
 
   async send(address: string, message: TurnResult, options: SendOptions = {}): Promise<MessageRef> {
     const id = options.key ?? randomUUID();
