@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../app/database.js';
+import { createLogger } from '../app/logger.js';
 import { MatrixClient } from 'matrix-bot-sdk';
 import { AdminService, DeliveryError, isolate, msg, type HelperCall } from '../core/index.js';
 import { MATRIX_CHANNEL, MatrixMessenger } from '../bots/matrix/index.js';
 import { MatrixSender } from '../bots/matrix/matrix-send.js';
 import { matrixStore } from '../prisma/repositories/matrix-repository.js';
-import { backends, type TestDatabase } from './support/databases.js';
+import { backends, createPostgresDatabase, type TestDatabase } from './support/databases.js';
 import { text } from './support/locale-text.js';
 import { MatrixUser, optionNumber, type MatrixEvent } from './support/matrix-user.js';
 import { seedVolunteers } from './support/seed.js';
@@ -193,6 +196,11 @@ describe.skipIf(missing !== null && !REQUIRED)('the Matrix bot against a real Sy
       const edit = await people[late]!.waitFor(rooms[late]!, (e) => e.content['m.relates_to']?.rel_type === 'm.replace' && e.content['m.relates_to'].event_id === notifications[late]!.event_id, 'the edited notification');
       expect(edit.content['m.new_content'].body).toBe(text(locales[late]!, 'calls:filledNotice', { title: 'Begleitung zur Ausländerbehörde' }));
 
+      // A reply to the notification answers it too: the winner is told they have the place already.
+      const winner = replies.findIndex((r) => accepted.includes(r));
+      const again = await people[winner]!.ask(rooms[winner]!, bot.userId, locales[winner] === 'ar' ? 'نعم' : locales[winner] === 'uk' ? 'так' : 'ja', notifications[winner]!.event_id);
+      expect(body(again)).toContain(text(locales[winner]!, 'calls:alreadyAccepted'));
+
       // Each reaction was answered once, though two instances read it.
       for (const [i, u] of people.entries()) {
         const answers = (await u.botMessages(rooms[i]!, bot.userId)).filter((e) => e.content['m.relates_to']?.['m.in_reply_to']?.event_id === reactions[i]);
@@ -244,6 +252,19 @@ describe.skipIf(missing !== null && !REQUIRED)('the Matrix bot against a real Sy
       const { room: plain } = await openChat(other);
       await other.request('PUT', `/rooms/${encodeURIComponent(plain)}/state/m.room.encryption/`, { algorithm: 'm.megolm.v1.aes-sha2' });
       await other.waitFor(plain, (e) => e.sender === bot.userId && body(e).includes(text('de', 'matrix:encrypted', { bot: bot.userId })), 'the notice after encryption was turned on');
+    });
+
+    it('talks only in a room of two: it leaves a group chat, and a chat someone else is invited to, saying why', async () => {
+      const [user, friend] = [await person('group'), await person('friend')];
+      const { room_id: group } = await user.request('POST', '/createRoom', { preset: 'private_chat', invite: [bot.userId, friend.userId] });
+      const why = await user.waitFor(group, (e) => e.sender === bot.userId && e.type === 'm.room.message', 'the notice in the group');
+      expect(body(why)).toBe(text('de', 'matrix:directOnly', { bot: bot.userId }));
+      await user.waitFor(group, (e) => e.type === 'm.room.member' && e.state_key === bot.userId && e.content.membership === 'leave', 'the bot leaving the group');
+
+      const { room } = await openChat(user);
+      await user.request('POST', `/rooms/${encodeURIComponent(room)}/invite`, { user_id: friend.userId });
+      await user.waitFor(room, (e) => e.type === 'm.room.member' && e.state_key === bot.userId && e.content.membership === 'leave', 'the bot leaving the chat');
+      expect(await db.database.prisma.matrixRoom.findUniqueOrThrow({ where: { roomId: room } })).toMatchObject({ leftAt: expect.any(Date) });
     });
 
     it('declines invitations from homeservers not in MATRIX_ALLOWED_SERVERS', async () => {
@@ -313,4 +334,47 @@ describe.skipIf(missing !== null && !REQUIRED)('the Matrix bot against a real Sy
       expect(body(reply)).toContain(text('de', 'registration:ask.place'));
     });
   });
+
+  it.skipIf(!process.env.DATABASE_URL)('tells a person when the database is briefly gone, and answers their message once it is back', async () => {
+    const created = await createPostgresDatabase();
+    const name = new URL(created.url).pathname.slice(1);
+    const database = await openDatabase({ kind: 'postgres', url: created.url }, { migrate: true, log: createLogger('silent') });
+    const setAvailable = async (available: boolean) => {
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${available}`);
+      if (!available) await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await admin.end();
+    };
+    const account = await synapse.register(`helferruf-outage-${randomUUID().slice(0, 6)}`);
+    const service = await startApp(database, { MATRIX_HOMESERVER_URL: synapse.url, MATRIX_ACCESS_TOKEN: account.accessToken });
+    try {
+      await service.app.matrix!.start();
+      const u = await synapse.register(`outage-${randomUUID().slice(0, 6)}`);
+      const user = new MatrixUser(synapse.url, u.userId, u.accessToken);
+      const room = await user.openChatWith(account.userId);
+      const greeting = await user.waitFor(room, (e) => e.sender === account.userId && e.type === 'm.room.message', 'the greeting');
+
+      await setAvailable(false);
+      const answer = await user.say(room, optionNumber(greeting, 'Deutsch'));
+      await user.waitFor(room, (e) => e.sender === account.userId && body(e) === text('de', 'errors:SERVICE_UNAVAILABLE'), 'the notice that the service is unavailable');
+      await setAvailable(true);
+      // The sync fetches the batch again after its back-off; the answer is applied and answered once.
+      const reply = await user.waitFor(
+        room,
+        (e) => e.sender === account.userId && e.content['m.relates_to']?.['m.in_reply_to']?.event_id === answer && body(e) !== text('de', 'errors:SERVICE_UNAVAILABLE'),
+        'the answer after the database came back',
+        60_000,
+      );
+      expect(body(reply)).toContain(text('de', 'registration:ask.privacy').split('{{')[0]!);
+      const answers = (await user.botMessages(room, account.userId)).filter((e) => e.content['m.relates_to']?.['m.in_reply_to']?.event_id === answer);
+      expect(answers.map(body).filter((b) => b !== text('de', 'errors:SERVICE_UNAVAILABLE'))).toHaveLength(1);
+    } finally {
+      await setAvailable(true).catch(() => undefined);
+      await service.app.matrix?.stop();
+      await service.close();
+      await database.close().catch(() => undefined);
+      await created.drop();
+    }
+  }, 120_000);
 });

@@ -52,6 +52,10 @@ export class MatrixBot implements SyncHandler {
   constructor(private readonly options: MatrixBotOptions) {
     this.client = new SyncingClient(options.homeserverUrl, options.accessToken, storageProvider(options.store, () => this.me), this);
     this.sender = new MatrixSender(this.client, options.renderer);
+    this.client.onSyncError = (error, failures) => {
+      // The first failure is often a blip; a lasting one is worth a warning, once in a while.
+      if (failures === 3 || failures % 20 === 0) options.log.warn({ failures, err: { message: String((error as Error)?.message ?? error).slice(0, 200) } }, 'Matrix sync keeps failing; retrying');
+    };
   }
 
   async start(): Promise<void> {
@@ -85,6 +89,8 @@ export class MatrixBot implements SyncHandler {
       if (error instanceof MatrixError) return;
       throw error;
     }
+    const others = (await this.client.getRoomMembers(roomId, undefined, ['join', 'invite'])).filter((m) => m.membershipFor !== this.me && m.membershipFor !== inviter);
+    if (others.length > 0) return this.leaveGroup(roomId, inviter);
     const encrypted = await this.isEncrypted(roomId);
     if (!(await this.options.store.joined(roomId, inviter, encrypted))) return;
     if (encrypted) return this.sayEncrypted(roomId, inviter);
@@ -94,12 +100,29 @@ export class MatrixBot implements SyncHandler {
     });
   }
 
+  /**
+   * A conversation with the bot holds personal data (names, e-mail, phone): it happens only in a
+   * room of two. In a room with others the bot says why it goes, and goes.
+   */
+  private async leaveGroup(roomId: string, userId: string, replyTo?: string): Promise<void> {
+    const locale = await this.localeOf(userId);
+    await this.reply(roomId, { locale, messages: [{ key: 'matrix:directOnly', params: { bot: this.me } }] }, replyTo, false).catch(() => undefined);
+    await this.options.store.left(roomId, new Date());
+    await this.client.leaveRoom(roomId).catch(() => undefined);
+  }
+
   async leave(roomId: string): Promise<void> {
     await this.options.store.left(roomId, new Date());
   }
 
   async roomEvent(roomId: string, event: RawEvent): Promise<void> {
     if (event.sender === this.me) return;
+    // Only what a person wrote gets an error notice; a failure on a state change is just retried.
+    const said = event.type === 'm.room.message' || event.type === 'm.reaction' || event.type === 'm.room.encrypted';
+    await this.answer(roomId, event.sender, event.event_id, () => this.handleRoomEvent(roomId, event), said);
+  }
+
+  private async handleRoomEvent(roomId: string, event: RawEvent): Promise<void> {
     if (event.type === 'm.room.member') return this.memberChanged(roomId, event);
     if (event.type === 'm.room.encryption') {
       const room = await this.room(roomId, event.sender);
@@ -109,37 +132,35 @@ export class MatrixBot implements SyncHandler {
     const parsed = parseRoomEvent(event);
     if (parsed.kind === 'none') return;
     const room = await this.room(roomId, event.sender);
+    if (room.leftAt) return;
     if (parsed.kind === 'encrypted' || room.encrypted) {
       await this.options.store.markEncrypted(roomId);
       return this.sayEncrypted(roomId, room.userId, event.event_id);
     }
-    if (event.sender !== room.userId) {
-      const locale = await this.localeOf(event.sender);
-      return void (await this.reply(roomId, { locale, messages: [{ key: 'matrix:directOnly', params: { bot: this.me } }] }, event.event_id));
-    }
-    await this.answer(roomId, room.userId, event.event_id, async () => {
-      let input: Input;
-      if (parsed.kind === 'unsupported') return this.again(roomId, room.userId, event.event_id, { key: 'matrix:unsupported' });
-      if (parsed.kind === 'reaction') {
-        const marker = await this.promptOf(roomId, parsed.target);
-        // A reaction to a message that asked nothing is not an answer (a 👍 to a notice).
-        if (!marker) return;
-        const value = marker.reactions[parsed.key] ?? marker.reactions[parsed.key.replace(/\uFE0F/g, '')];
-        if (value === undefined) return this.again(roomId, room.userId, event.event_id, { key: 'matrix:reactionUnknown' });
-        input = { type: 'choice', token: marker.token, values: [value] };
-      } else {
-        input = parsed.input;
-        if (parsed.replyTo && (input.type === 'text' || input.type === 'location')) {
-          // A reply answers the question it replies to, even an older one (which the core then calls stale).
-          const marker = await this.promptOf(roomId, parsed.replyTo);
-          if (marker) input = { ...input, token: marker.token };
-        }
+    if (event.sender !== room.userId) return this.leaveGroup(roomId, room.userId, event.event_id);
+    let input: Input;
+    if (parsed.kind === 'unsupported') return this.again(roomId, room.userId, event.event_id, { key: 'matrix:unsupported' });
+    if (parsed.kind === 'reaction') {
+      const marker = await this.promptOf(roomId, parsed.target);
+      // A reaction to a message that asked nothing is not an answer (a 👍 to a notice).
+      if (!marker) return;
+      // Clients differ in sending emoji with or without the variation selector.
+      const bare = (key: string) => key.replace(/\uFE0F/g, '');
+      const value = Object.entries(marker.reactions).find(([key]) => bare(key) === bare(parsed.key))?.[1];
+      if (value === undefined) return this.again(roomId, room.userId, event.event_id, { key: 'matrix:reactionUnknown' });
+      input = { type: 'choice', token: marker.token, values: [value] };
+    } else {
+      input = parsed.input;
+      if (parsed.replyTo && (input.type === 'text' || input.type === 'location')) {
+        // A reply answers the question it replies to, even an older one (which the core then calls stale).
+        const marker = await this.promptOf(roomId, parsed.replyTo);
+        if (marker) input = { ...input, token: marker.token };
       }
-      const result = await this.options.engine.handle({ channel: MATRIX_CHANNEL, address: room.userId, eventId: event.event_id, input });
-      // The same event again (a second instance, a batch fetched again after a failure): it was answered then.
-      if (result.messages.length === 1 && result.messages[0]!.key === 'conversation:duplicate') return;
-      await this.reply(roomId, result, event.event_id);
-    });
+    }
+    const result = await this.options.engine.handle({ channel: MATRIX_CHANNEL, address: room.userId, eventId: event.event_id, input });
+    // The same event again (a second instance, a batch fetched again after a failure): it was answered then.
+    if (result.messages.length === 1 && result.messages[0]!.key === 'conversation:duplicate') return;
+    await this.reply(roomId, result, event.event_id);
   }
 
   /** Tells the person what went wrong and shows the current question again. */
@@ -149,15 +170,17 @@ export class MatrixBot implements SyncHandler {
   }
 
   /** The channel's one error boundary: a translated sentence for the person, details for the operator. */
-  private async answer(roomId: string, userId: string, eventId: string, work: () => Promise<void>): Promise<void> {
+  private async answer(roomId: string, userId: string, eventId: string, work: () => Promise<void>, tell = true): Promise<void> {
     try {
       await work();
     } catch (error) {
+      if (!tell) throw error;
       const unavailable = error instanceof StoreUnavailableError || this.options.isUnavailable(error);
       const code = error instanceof DomainError ? error.code : unavailable ? 'SERVICE_UNAVAILABLE' : 'UNEXPECTED';
       if (unavailable) this.options.log.warn({ err: { message: (error as Error).message } }, 'database unavailable during a Matrix turn; the sync will try again');
       else if (!(error instanceof DomainError)) this.options.log.error({ err: error }, 'unexpected error in a Matrix turn');
       if (!unavailable || !this.toldUnavailable.has(eventId)) {
+        if (this.toldUnavailable.size > 1000) this.toldUnavailable.clear();
         if (unavailable) this.toldUnavailable.add(eventId);
         const locale = unavailable ? this.options.defaultLocale : await this.localeOf(userId);
         await this.reply(roomId, { locale, messages: [{ key: `errors:${code}` }] }, eventId, false).catch(() => undefined);
@@ -193,9 +216,11 @@ export class MatrixBot implements SyncHandler {
 
   private async memberChanged(roomId: string, event: RawEvent): Promise<void> {
     const membership = (event.content as { membership?: unknown } | undefined)?.membership;
-    if (membership !== 'leave' && membership !== 'ban') return;
     const room = await this.options.store.findRoom(roomId);
-    if (!room || event.state_key !== room.userId) return;
+    if (!room || room.leftAt) return;
+    // Someone else joins or is invited: the chat is no longer private.
+    if ((membership === 'join' || membership === 'invite') && event.state_key !== room.userId && event.state_key !== this.me) return this.leaveGroup(roomId, room.userId);
+    if ((membership !== 'leave' && membership !== 'ban') || event.state_key !== room.userId) return;
     // The person left their chat with the bot: the bot leaves too; a new invitation starts a new one.
     await this.options.store.left(roomId, new Date());
     await this.client.leaveRoom(roomId).catch(() => undefined);

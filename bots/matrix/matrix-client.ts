@@ -27,12 +27,15 @@ export const SYNC_FILTER = {
 class Stopped extends Error {}
 
 /**
- * matrix-bot-sdk's client with a sync that loses nothing: the sync token is
- * stored (in the database, shared by every instance) only after every event of
- * the batch was handled. Events of one room are handled in order, rooms side by
- * side. A batch that fails (the database is briefly gone) is fetched and
+ * matrix-bot-sdk's client with a sync that loses nothing: the sync token moves
+ * on (and is stored in the database, shared by every instance) only after every
+ * event of the batch was handled. Events of one room are handled in order, rooms
+ * side by side. A batch that fails (the database is briefly gone) is fetched and
  * handled again; what was already applied is recognised by the core's event
  * dedupe. A first start with no stored token skips the history.
+ *
+ * The SDK's own loop cannot be used for this: it takes the next token before
+ * handling a batch, so a batch that failed would be skipped until a restart.
  */
 export class SyncingClient extends MatrixClient {
   private halted = false;
@@ -45,7 +48,6 @@ export class SyncingClient extends MatrixClient {
     private readonly handler: SyncHandler,
   ) {
     super(homeserverUrl, accessToken, storage);
-    this.persistTokenAfterSync = true;
     this.syncingTimeout = 20_000;
   }
 
@@ -62,6 +64,33 @@ export class SyncingClient extends MatrixClient {
     if (!(await this.storageProvider.getSyncToken())) await this.skipHistory();
     return this.startSync();
   }
+
+  protected override async startSync(): Promise<void> {
+    let token = await this.storageProvider.getSyncToken();
+    const loop = async () => {
+      let failures = 0;
+      while (!this.halted) {
+        try {
+          const response = await this.doSync(token ?? '');
+          await this.processSync(response);
+          token = String(response.next_batch);
+          await this.storageProvider.setSyncToken(token);
+          failures = 0;
+        } catch (error) {
+          if (this.halted) return;
+          failures++;
+          this.onSyncError?.(error, failures);
+          // 1 s, 2 s, 4 s … up to 30 s, with jitter so that instances do not retry in step.
+          const wait = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5)) * (0.75 + Math.random() / 2);
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      }
+    };
+    void loop();
+  }
+
+  /** Told of each failed sync (the homeserver or the database unreachable); the loop retries by itself. */
+  onSyncError?: (error: unknown, failures: number) => void;
 
   /** The first sync of a new deployment: pending invites count, old conversations do not. */
   private async skipHistory(): Promise<void> {

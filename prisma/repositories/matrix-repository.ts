@@ -5,10 +5,11 @@ export function matrixStore(db: Db, channel: string): MatrixStore {
   return {
     async joined(roomId, userId, encrypted) {
       const { count } = await db.matrixRoom.createMany({ data: [{ roomId, userId, encrypted }], skipDuplicates: true });
-      if (count === 0) await db.matrixRoom.updateMany({ where: { roomId }, data: { userId, leftAt: null, ...(encrypted ? { encrypted } : {}) } });
+      // Invited again into a room it had left: that counts as new (only one instance sees leftAt set).
+      const rejoined = count === 0 ? (await db.matrixRoom.updateMany({ where: { roomId, leftAt: { not: null } }, data: { userId, leftAt: null, ...(encrypted ? { encrypted } : {}) } })).count : 0;
       // The person invited the bot again: helper calls reach them once more.
       if (!encrypted) await db.channelIdentity.updateMany({ where: { channel, address: userId, unreachableSince: { not: null } }, data: { unreachableSince: null } });
-      return count === 1;
+      return count === 1 || rejoined === 1;
     },
     async left(roomId, at) {
       await db.matrixRoom.updateMany({ where: { roomId, leftAt: null }, data: { leftAt: at } });
