@@ -30,6 +30,8 @@ works() {
 
 if works; then
   echo "reusing $CHROOT"
+  # Config and data directories of test runs that were killed before they could clean up.
+  as_root find "$CHROOT/tmp" -mindepth 1 -maxdepth 1 -name 'hr-synapse-*' -mmin +720 -exec rm -rf {} + 2>/dev/null || true
   echo "$CHROOT"
   exit 0
 fi

@@ -89,15 +89,18 @@ export class MatrixBot implements SyncHandler {
       if (error instanceof MatrixError) return;
       throw error;
     }
-    const others = (await this.client.getRoomMembers(roomId, undefined, ['join', 'invite'])).filter((m) => m.membershipFor !== this.me && m.membershipFor !== inviter);
-    if (others.length > 0) return this.leaveGroup(roomId, inviter);
-    const encrypted = await this.isEncrypted(roomId);
-    if (!(await this.options.store.joined(roomId, inviter, encrypted))) return;
-    if (encrypted) return this.sayEncrypted(roomId, inviter);
+    // Anything but an unreachable database is logged and not retried: a poisoned invitation must not stall the sync.
     await this.answer(roomId, inviter, event.event_id, async () => {
-      const result = await this.options.engine.handle({ channel: MATRIX_CHANNEL, address: inviter, eventId: `invite:${event.event_id}`, input: { type: 'open' } });
-      await this.reply(roomId, result);
-    });
+      const others = (await this.client.getRoomMembers(roomId, undefined, ['join', 'invite'])).filter((m) => m.membershipFor !== this.me && m.membershipFor !== inviter);
+      if (others.length > 0) return this.leaveGroup(roomId, inviter);
+      const encrypted = await this.isEncrypted(roomId);
+      if (!(await this.options.store.joined(roomId, inviter, encrypted))) return;
+      if (encrypted) return this.sayEncrypted(roomId, inviter);
+      await this.answer(roomId, inviter, event.event_id, async () => {
+        const result = await this.options.engine.handle({ channel: MATRIX_CHANNEL, address: inviter, eventId: `invite:${event.event_id}`, input: { type: 'open' } });
+        await this.reply(roomId, result);
+      });
+    }, false);
   }
 
   /**
@@ -169,17 +172,20 @@ export class MatrixBot implements SyncHandler {
     await this.reply(roomId, { ...current, messages: [message] }, eventId);
   }
 
-  /** The channel's one error boundary: a translated sentence for the person, details for the operator. */
+  /**
+   * The channel's one error boundary: a translated sentence for the person (`tell`), details for
+   * the operator. Only an unreachable database fails the batch, which is then fetched again; any
+   * other error is answered and logged here, so one bad event cannot stall the sync.
+   */
   private async answer(roomId: string, userId: string, eventId: string, work: () => Promise<void>, tell = true): Promise<void> {
     try {
       await work();
     } catch (error) {
-      if (!tell) throw error;
       const unavailable = error instanceof StoreUnavailableError || this.options.isUnavailable(error);
       const code = error instanceof DomainError ? error.code : unavailable ? 'SERVICE_UNAVAILABLE' : 'UNEXPECTED';
       if (unavailable) this.options.log.warn({ err: { message: (error as Error).message } }, 'database unavailable during a Matrix turn; the sync will try again');
       else if (!(error instanceof DomainError)) this.options.log.error({ err: error }, 'unexpected error in a Matrix turn');
-      if (!unavailable || !this.toldUnavailable.has(eventId)) {
+      if (tell && (!unavailable || !this.toldUnavailable.has(eventId))) {
         if (this.toldUnavailable.size > 1000) this.toldUnavailable.clear();
         if (unavailable) this.toldUnavailable.add(eventId);
         const locale = unavailable ? this.options.defaultLocale : await this.localeOf(userId);
