@@ -9,6 +9,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The stand-in for the Matrix crypto library is a local package (packages/matrix-crypto-unavailable).
+COPY packages ./packages
 # --ignore-scripts: nothing here needs install scripts (npm 11 skips them anyway);
 # the image's npm 10 would otherwise run Prisma's engine-download postinstall.
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -28,6 +30,8 @@ WORKDIR /app
 # peers, which makes npm keep them (and the CLI's whole tree) under --omit=dev alone.
 # The only optional runtime package it drops is pg-cloudflare (Cloudflare Workers only).
 COPY package.json package-lock.json ./
+# The stand-in for the Matrix crypto library is a local package (packages/matrix-crypto-unavailable).
+COPY packages ./packages
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 # The compiled code finds its data files by walking up from its own folder to the

@@ -27,6 +27,8 @@ import { rateSlots } from '../prisma/repositories/rate-slots.js';
 import { WEB_CHANNEL, WebMessenger, webChatRouter } from '../bots/web/index.js';
 import { calendarFeedRouter } from '../bots/web/calendar-feed.js';
 import { apiRouter } from '../bots/api/index.js';
+import { MATRIX_CHANNEL, MatrixBot, MatrixMessenger } from '../bots/matrix/index.js';
+import { matrixStore } from '../prisma/repositories/matrix-repository.js';
 import { isUnavailable, prismaStore } from '../prisma/store.js';
 import { createTeamsAdapter, TEAMS_CHANNEL, TeamsMessenger, teamsRouter } from '../bots/teams/index.js';
 import { teamsStore } from '../prisma/repositories/teams-repository.js';
@@ -49,6 +51,8 @@ export interface App {
   calls: { posting: CallPosting; dispatcher: CallDispatcher; coordination: CallCoordination };
   /** Runs waves, notifications and deadlines; started by the service, drained by tests. */
   worker: JobWorker;
+  /** The Matrix bot when MATRIX_* is configured; started by the service (app/main.ts), or by tests. */
+  matrix: MatrixBot | null;
 }
 
 /**
@@ -81,6 +85,22 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
 
   const inbox = webInboxStore(db.prisma, WEB_CHANNEL);
   const messengers = new Map<string, MessengerPort>([[WEB_CHANNEL, new WebMessenger(inbox, translations, WEB_CHANNEL)]]);
+
+  let matrix: MatrixBot | null = null;
+  if (config.matrix) {
+    const matrixData = matrixStore(db.prisma, MATRIX_CHANNEL);
+    matrix = new MatrixBot({
+      ...config.matrix,
+      engine,
+      renderer: translations,
+      store: matrixData,
+      defaultLocale: config.defaultLocale,
+      localeOf: async (userId) => (await store.people.findByIdentity(MATRIX_CHANNEL, userId))?.locale ?? null,
+      isUnavailable,
+      log: log.child({ channel: 'matrix' }),
+    });
+    messengers.set(MATRIX_CHANNEL, new MatrixMessenger(matrixData, matrix.sender, { perSecond: config.matrix.messagesPerSecond }));
+  }
 
   const http = createHttpApp({ trustProxy: config.trustProxy, log, ready: () => db.ping() });
   http.use('/api/v1', apiRouter({ store, posting, coordination, renderer: translations, log: log.child({ channel: 'api' }), publicUrl: config.publicUrl, isUnavailable }));
@@ -130,5 +150,5 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     lockMs: config.jobLockMs,
     log: log.child({ component: 'jobs' }),
   });
-  return { http, messengers, engine, store, translations, calls: { posting, dispatcher, coordination }, worker };
+  return { http, messengers, engine, store, translations, calls: { posting, dispatcher, coordination }, worker, matrix };
 }

@@ -30,9 +30,23 @@ describe('configuration', () => {
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false (got "maybe").'],
     [{ ROLE_REQUEST_WAIT_DAYS: '-1' }, 'ROLE_REQUEST_WAIT_DAYS must not be negative (got "-1").'],
     [{ COMMENT_MODERATION: 'later' }, 'COMMENT_MODERATION must be pre (comments wait for review) or post'],
+    [{ MATRIX_HOMESERVER_URL: 'matrix.example.org', MATRIX_ACCESS_TOKEN: 'syt_abcdefgh' }, 'MATRIX_HOMESERVER_URL must be the homeserver'],
+    [{ MATRIX_HOMESERVER_URL: 'https://matrix.example.org' }, 'MATRIX_ACCESS_TOKEN must be set too'],
+    [{ MATRIX_ACCESS_TOKEN: 'syt_abcdefgh' }, 'MATRIX_HOMESERVER_URL must be set too'],
+    [{ MATRIX_ALLOWED_SERVERS: 'a.org; b.org' }, 'MATRIX_ALLOWED_SERVERS must be homeserver names separated by commas'],
   ])('stops on %j with a sentence naming the variable', (env, sentence) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(sentence);
+  });
+
+  it('turns the Matrix bot on only with a homeserver and a token', () => {
+    expect(loadConfig({}).matrix).toBeNull();
+    expect(loadConfig({ MATRIX_HOMESERVER_URL: 'https://matrix.example.org/', MATRIX_ACCESS_TOKEN: 'syt_abcdefgh', MATRIX_ALLOWED_SERVERS: 'Stadt.example, drk.example' }).matrix).toEqual({
+      homeserverUrl: 'https://matrix.example.org',
+      accessToken: 'syt_abcdefgh',
+      allowedServers: ['stadt.example', 'drk.example'],
+      messagesPerSecond: 5,
+    });
   });
 
   it('names every wrong variable at once', () => {

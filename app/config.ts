@@ -47,6 +47,13 @@ const schema = z.object({
   MICROSOFT_APP_TENANT_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the Entra ID tenant ID (a GUID)').optional(),
   MICROSOFT_APP_TYPE: z.enum(['SingleTenant', 'MultiTenant'], { error: 'must be SingleTenant or MultiTenant' }).default('SingleTenant'),
   TEAMS_ALLOW_UNAUTHENTICATED: flag.default(false),
+  MATRIX_HOMESERVER_URL: z.url({ error: 'must be the homeserver\'s client-server address, like https://matrix.example.org' }).optional(),
+  MATRIX_ACCESS_TOKEN: z.string().regex(/^\S{8,}$/, 'must be the bot account\'s access token (no spaces)').optional(),
+  MATRIX_ALLOWED_SERVERS: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?(\s*,\s*[a-z0-9.-]+(:\d+)?)*$/i, 'must be homeserver names separated by commas, like example.org,matrix.stadt.de')
+    .optional(),
+  MATRIX_MESSAGES_PER_SECOND: z.coerce.number({ error: 'must be a number' }).min(0.1, 'must be at least 0.1').max(100, 'must be at most 100').default(5),
 });
 
 export interface Config {
@@ -66,6 +73,8 @@ export interface Config {
   moderation: { roleRequestWaitDays: number; wordListsDir: string | undefined; commentModeration: 'pre' | 'post' };
   /** Microsoft Teams: off without configuration; `authenticated: false` only for local testing. */
   teams: TeamsConfig | null;
+  /** The Matrix bot; null when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are not set. */
+  matrix: { homeserverUrl: string; accessToken: string; allowedServers: string[] | null; messagesPerSecond: number } | null;
 }
 
 export type TeamsConfig =
@@ -89,6 +98,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const teams = teamsConfig(e);
+  if (Boolean(e.MATRIX_HOMESERVER_URL) !== Boolean(e.MATRIX_ACCESS_TOKEN)) {
+    const missing = e.MATRIX_HOMESERVER_URL ? 'MATRIX_ACCESS_TOKEN' : 'MATRIX_HOMESERVER_URL';
+    throw new ConfigError(`Invalid configuration: ${missing} must be set too: the Matrix bot needs both MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN (or neither, to leave it off).`);
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
@@ -109,6 +122,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     moderation: { roleRequestWaitDays: e.ROLE_REQUEST_WAIT_DAYS, wordListsDir: e.MODERATION_WORDLISTS, commentModeration: e.COMMENT_MODERATION },
     teams,
+    matrix:
+      e.MATRIX_HOMESERVER_URL && e.MATRIX_ACCESS_TOKEN
+        ? {
+            homeserverUrl: e.MATRIX_HOMESERVER_URL.replace(/\/$/, ''),
+            accessToken: e.MATRIX_ACCESS_TOKEN,
+            allowedServers: e.MATRIX_ALLOWED_SERVERS ? e.MATRIX_ALLOWED_SERVERS.split(',').map((s) => s.trim().toLowerCase()) : null,
+            messagesPerSecond: e.MATRIX_MESSAGES_PER_SECOND,
+          }
+        : null,
   };
 }
 

@@ -55,7 +55,30 @@ async function main(): Promise<void> {
     log.info({ url: local, publicUrl: config.publicUrl }, `Helferruf is running. Open the web chat at ${local}`);
     // Jobs start once the web server answers: on the embedded database they share one thread with it.
     app.worker.start();
+    void startMatrix();
   });
+
+  // The Matrix bot, when configured. A refused token is a configuration error; an unreachable
+  // homeserver is tried again, the other channels keep running meanwhile.
+  const startMatrix = async (): Promise<void> => {
+    if (!app.matrix) {
+      log.info({ channel: 'matrix' }, 'Matrix is off: set MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN to turn it on');
+      return;
+    }
+    try {
+      await app.matrix.start();
+    } catch (error) {
+      const errcode = (error as { errcode?: string }).errcode;
+      if (errcode === 'M_UNKNOWN_TOKEN' || errcode === 'M_MISSING_TOKEN') {
+        const message = 'MATRIX_ACCESS_TOKEN was refused by the homeserver: log the bot account in again and set the new access token.';
+        log.fatal({ channel: 'matrix', errcode }, message);
+        console.error(message);
+        return void stop('MATRIX_ACCESS_TOKEN', 2);
+      }
+      log.warn({ channel: 'matrix', err: { message: (error as Error).message } }, 'the Matrix homeserver cannot be reached; trying again in 30 s');
+      if (!stopping) setTimeout(() => void startMatrix(), 30_000).unref();
+    }
+  };
   server.on('error', async (error: NodeJS.ErrnoException) => {
     const message =
       error.code === 'EADDRINUSE' ? `PORT ${config.port} is already in use on ${config.host}; set PORT to a free port.` : `The web server could not start: ${error.message}`;
@@ -81,7 +104,7 @@ async function main(): Promise<void> {
   setTimeout(() => void tidy(), 60_000).unref();
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     clearInterval(housekeepingTimer);
@@ -89,8 +112,9 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     await app.worker.stop();
+    await app.matrix?.stop();
     await db.close();
-    process.exit(0);
+    process.exit(code);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

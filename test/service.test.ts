@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,6 +37,7 @@ describe('the service on the embedded database', () => {
     expect(service.output()).toMatch(/Open the web chat at http:\/\/127\.0\.0\.1:\d+/);
     const health = await fetch(`${service.url}/readyz`);
     expect(await health.json()).toEqual({ status: 'ready' });
+    expect(service.output()).toContain('Matrix is off');
     const page = await fetch(`${service.url}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toMatch(/role="log"[^>]*>\s*<ol id="log">/);
@@ -97,6 +100,22 @@ describe('the service on the embedded database', () => {
     const url = await startFailing({ DATABASE_URL: 'mysql://x', PORT: '0' });
     expect(url.code).toBe(2);
     expect(url.output).toContain('DATABASE_URL must be a PostgreSQL URL');
+  });
+
+  it('stops at start-up when the homeserver refuses the Matrix access token', async () => {
+    // A homeserver answering as Synapse does for an expired or wrong token.
+    const homeserver = createServer((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token passed.', soft_logout: false }));
+    });
+    await new Promise<void>((resolve) => homeserver.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = homeserver.address() as AddressInfo;
+      const refused = await startFailing({ DATA_DIR: dataDir(), PORT: '0', MATRIX_HOMESERVER_URL: `http://127.0.0.1:${port}`, MATRIX_ACCESS_TOKEN: 'syt_expired_token' });
+      expect(refused.code).toBe(2);
+      expect(refused.output).toContain('MATRIX_ACCESS_TOKEN was refused by the homeserver');
+    } finally {
+      homeserver.close();
+    }
   });
 });
 

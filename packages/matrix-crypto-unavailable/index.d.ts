@@ -1,0 +1,2 @@
+export declare const cryptoAvailable: false;
+export declare class CryptoUnavailableError extends Error {}
