@@ -73,7 +73,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
   const answers = reportingStatus(new CallAnswers(store, services.now, config.calls.reminderHours), store.jobs, services.now);
   const posting = new CallPosting(store, services.places, services.now, services.newId, config.defaultLocale);
   const coordination = new CallCoordination(store, services.now);
-  const management = new CallManagement(store, coordination, async (regionId) => (await store.regions.findById(regionId))?.timeZone ?? 'Europe/Berlin');
+  const management = new CallManagement(store, coordination, async (regionId) => (await store.regions.findById(regionId))?.timeZone ?? 'Europe/Berlin', services.now);
   const engine = createConversationEngine(store, services, [answers, management], posting);
 
   const inbox = webInboxStore(db.prisma, WEB_CHANNEL);

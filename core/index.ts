@@ -35,4 +35,5 @@ export { afterQuietHours, type QuietHours } from './calls/quiet-hours.js';
 export { CallCoordination, type CallStatusReport } from './calls/coordination.js';
 export { CallForms, CALL_FORM_FIELDS, type CallForm, type CallFormField, type CallFormFieldKind, type CallFormFieldName, type CallFormValues, type CallFormOutcome } from './calls/call-form.js';
 export { CallManagement, mayCoordinate } from './calls/call-management.js';
+export { extendDeadline, addPlaces } from './calls/call-adjustments.js';
 export { callStatusView, currentCallStatus, callStatusJobHandler, requestStatusUpdate, reportingStatus, statusActions, CALL_STATUS_SUBJECT, CALL_MANAGE_TOKEN, CALL_STATUS_DEBOUNCE_MS } from './calls/call-status.js';

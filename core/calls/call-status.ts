@@ -30,7 +30,7 @@ export function statusActions(call: HelperCall, now: Date): ('cancel' | 'extend'
  * message is sent once and then edited as answers arrive, on any channel.
  */
 export function callStatusView(call: HelperCall, tally: ResponseTally, locale: string, timeZone: string, now: Date): TurnResult {
-  const text = msg('calls:statusCard.text', {
+  const text = msg('coordination:statusCard.text', {
     title: call.title,
     when: { dateTime: call.startsAt, until: call.endsAt, timeZone },
     place: call.placeName,
@@ -50,7 +50,7 @@ export function callStatusView(call: HelperCall, tally: ResponseTally, locale: s
     prompt: {
       token: `${CALL_MANAGE_TOKEN}${call.id}`,
       text,
-      choices: actions.map((value) => ({ value, label: msg(`calls:statusCard.${value}`) })),
+      choices: actions.map((value) => ({ value, label: msg(`coordination:statusCard.${value}`) })),
     },
   };
 }
