@@ -11,7 +11,6 @@ import {
   callJobHandlers,
   callStatusJobHandler,
   currentCallStatus,
-  reportingStatus,
   createConversationEngine,
   DEFAULT_DISPATCH,
   ensureDefaultRegion,
@@ -77,10 +76,11 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     publicUrl: config.publicUrl,
     moderation: { roleRequestWaitDays: config.moderation.roleRequestWaitDays, wordLists: loadWordLists(config.moderation.wordListsDir), commentModeration: config.moderation.commentModeration },
   };
-  const answers = reportingStatus(new CallAnswers(store, services.now, config.calls.reminderHours), store.jobs, services.now);
+  // Each answer that changes a call's tally enqueues the status update itself, in the same step.
+  const answers = new CallAnswers(store, services.now, config.calls.reminderHours);
   const posting = new CallPosting(store, services.places, services.now, services.newId, config.defaultLocale);
   const coordination = new CallCoordination(store, services.now);
-  const management = new CallManagement(store, coordination, async (regionId) => (await store.regions.findById(regionId))?.timeZone ?? 'Europe/Berlin');
+  const management = new CallManagement(store, coordination, async (regionId) => (await store.regions.findById(regionId))?.timeZone ?? 'Europe/Berlin', services.now);
   const engine = createConversationEngine(store, services, [answers, management], posting);
 
   const inbox = webInboxStore(db.prisma, WEB_CHANNEL);

@@ -38,4 +38,5 @@ export * from './moderation/index.js';
 export { personSender, SLOT_MARGIN, LATE_TOLERANCE_MS, type SendToPerson, type OutboxDeps } from './messaging/outbox.js';
 export { CallForms, CALL_FORM_FIELDS, type CallForm, type CallFormField, type CallFormFieldKind, type CallFormFieldName, type CallFormValues, type CallFormOutcome } from './calls/call-form.js';
 export { CallManagement, mayCoordinate } from './calls/call-management.js';
-export { callStatusView, currentCallStatus, callStatusJobHandler, requestStatusUpdate, reportingStatus, statusActions, CALL_STATUS_SUBJECT, CALL_MANAGE_TOKEN, CALL_STATUS_DEBOUNCE_MS } from './calls/call-status.js';
+export { extendDeadline, addPlaces } from './calls/call-adjustments.js';
+export { callStatusView, currentCallStatus, callStatusJobHandler, requestStatusUpdate, statusUpdateJob, statusActions, CALL_STATUS_SUBJECT, CALL_MANAGE_TOKEN, CALL_STATUS_DEBOUNCE_MS } from './calls/call-status.js';

@@ -60,8 +60,8 @@ describe('locales', () => {
     for (const key of moderationMessageKeys()) used.add(key);
     for (const entry of MENU_ENTRIES) used.add(`menu:entry.${entry}`);
     for (const field of EDITABLE_FIELDS) used.add(`registration:field.${field}`);
-    for (const field of CALL_FORM_FIELDS) used.add(`calls:form.field.${field}`);
-    for (const action of ['cancel', 'extend', 'add']) used.add(`calls:statusCard.${action}`);
+    for (const field of CALL_FORM_FIELDS) used.add(`coordination:form.field.${field}`);
+    for (const action of ['cancel', 'extend', 'add']) used.add(`coordination:statusCard.${action}`);
     for (const m of readFileSync(projectPath('core/calls/post-call.ts'), 'utf8').matchAll(/problem\('\w+', '(\w+)'/g)) used.add(`calls:invalid.${m[1]}`);
     for (const key of readFileSync(projectPath('bots/web/web-view.ts'), 'utf8').match(/UI_KEYS = \[([^\]]+)\]/)![1]!.matchAll(/'(\w+)'/g)) used.add(`web:${key[1]}`);
     expect(used.size).toBeGreaterThan(80);

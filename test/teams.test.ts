@@ -92,7 +92,7 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
     const opened = await clara.say('/call');
     expect(opened).toHaveLength(1);
     const form = clara.latestCard();
-    expect(textOf(form.card)).toContain(text('de', 'calls:form.title'));
+    expect(textOf(form.card)).toContain(text('de', 'coordination:form.title'));
     const ids = form.card.body.map((e) => e.id).filter(Boolean);
     expect(ids).toEqual(['activity', 'title', 'description', 'place', 'date', 'startTime', 'endDate', 'endTime', 'helpers', 'languages', 'deadline']);
     expect(form.card.body.find((e) => e.id === 'activity')!.choices!.map((c) => c.value)).toContain('translating');
@@ -127,7 +127,7 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
       deadline: '3',
     });
     expect(valid.status).toBe(200);
-    expect(sentText(valid.sent.filter((r) => r.route === 'reply'))).toBe(text('de', 'calls:form.posted', { title: 'Begleitung zum Jobcenter' }));
+    expect(sentText(valid.sent.filter((r) => r.route === 'reply'))).toBe(text('de', 'coordination:form.posted', { title: 'Begleitung zum Jobcenter' }));
     const call = await db.database.prisma.helperCall.findFirstOrThrow({ where: { title: 'Begleitung zum Jobcenter' } });
     expect(call).toMatchObject({ organisationId: organisation.id, helpersNeeded: 2, languages: ['ar'], placeName: '37073 Göttingen', activityKey: 'translating' });
     expect(call.startsAt.getTime() - call.answerBy.getTime()).toBe(3 * 3600_000);
@@ -142,7 +142,7 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
     ]);
     // Pressing Send twice posts once: the form's id is the call's id.
     const again = await clara.post(clara.activity({ value: { hr: 'call-form', formId: call.id, title: 'Begleitung zum Jobcenter' }, replyToId: form.activityId }));
-    expect(sentText(again.sent)).toBe(text('de', 'calls:form.alreadyPosted', { title: 'Begleitung zum Jobcenter' }));
+    expect(sentText(again.sent)).toBe(text('de', 'coordination:form.alreadyPosted', { title: 'Begleitung zum Jobcenter' }));
     expect(await db.database.prisma.helperCall.count()).toBe(1);
   });
 
@@ -177,13 +177,13 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
     const after = await db.database.prisma.helperCall.findUniqueOrThrow({ where: { id: call.id } });
     // Never past the start: here the start is nearer than 24 hours beyond the old deadline.
     expect(after.answerBy.getTime()).toBe(Math.min(call.answerBy.getTime() + 24 * 3600_000, call.startsAt.getTime()));
-    expect(sentText(extended.sent)).toContain(text('de', 'calls:manage.extended').split('{{')[0]!);
+    expect(sentText(extended.sent)).toContain(text('de', 'coordination:manage.extended').split('{{')[0]!);
     // The invoke is answered with the refreshed card, which Teams shows in the pressed card's place.
     expect(extended.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     expect(textOf((extended.body as { value: Card }).value)).toContain('Begleitung zum Jobcenter');
 
     const added = await clara.press((a) => a.data.value === 'add', {}, status);
-    expect(sentText(added.sent)).toContain(text('de', 'calls:manage.added', { title: 'Begleitung zum Jobcenter', helpers: '3' }));
+    expect(sentText(added.sent)).toContain(text('de', 'coordination:manage.added', { title: 'Begleitung zum Jobcenter', helpers: '3' }));
     expect(await db.database.prisma.helperCall.findUniqueOrThrow({ where: { id: call.id } })).toMatchObject({ helpersNeeded: 3, status: 'open' });
     expect(textOf((added.body as { value: Card }).value)).toContain('Offene Plätze: 2 von 3');
   });
@@ -201,7 +201,7 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
   it('cancels the call from the status card; the card then offers nothing more', async () => {
     const call = await db.database.prisma.helperCall.findFirstOrThrow({ where: { title: 'Begleitung zum Jobcenter' } });
     const cancelled = await clara.press((a) => a.data.value === 'cancel', {}, clara.statusCard());
-    expect(sentText(cancelled.sent)).toContain(text('de', 'calls:manage.cancelled', { title: 'Begleitung zum Jobcenter' }));
+    expect(sentText(cancelled.sent)).toContain(text('de', 'coordination:manage.cancelled', { title: 'Begleitung zum Jobcenter' }));
     expect((await db.database.prisma.helperCall.findUniqueOrThrow({ where: { id: call.id } })).status).toBe('cancelled');
     const card = (cancelled.body as { value: Card }).value;
     expect(textOf(card)).toContain(text('de', 'calls:status.state.cancelled'));
@@ -243,7 +243,7 @@ describe.each(backends)('Microsoft Teams on $name', (backend) => {
     expect(expired.actions!.map((a) => a.data.value)).toEqual(['extend']);
 
     const extended = await clara.press((a) => a.data.value === 'extend', {}, { activityId: status.activityId, card: expired });
-    expect(sentText(extended.sent)).toContain(text('de', 'calls:manage.extended').split('{{')[0]!);
+    expect(sentText(extended.sent)).toContain(text('de', 'coordination:manage.extended').split('{{')[0]!);
     const reopened = await db.database.prisma.helperCall.findUniqueOrThrow({ where: { id: call.id } });
     expect(reopened.status).toBe('open');
     expect(reopened.answerBy.getTime()).toBeGreaterThan(Date.now());

@@ -166,9 +166,11 @@ export function teamsRouter(options: TeamsBotOptions): Router {
     const activity = ctx.activity;
     const pressed = activity.value !== undefined || activity.type === 'invoke' ? activity.replyToId : undefined;
     switch (outcome.kind) {
-      case 'refused':
-        await ctx.sendActivity(textActivity(outcome.locale, outcome.message));
-        return undefined;
+      case 'refused': {
+        const reply = textActivity(outcome.locale, outcome.message);
+        await ctx.sendActivity(reply);
+        return mode === 'execute' ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.text! } : undefined;
+      }
       case 'form': {
         const form = renderCallForm(renderer, outcome.form);
         if (mode === 'execute') return cardBody(form);

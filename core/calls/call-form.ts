@@ -92,7 +92,7 @@ export class CallForms {
     if (!(await this.store.events.record(channel, eventId))) return { kind: 'refused', locale: who.locale, message: msg('conversation:duplicate') };
     const { locale, organisation, personId } = who;
     const existing = await this.store.calls.findById(formId);
-    if (existing) return { kind: 'refused', locale, message: msg('calls:form.alreadyPosted', { title: existing.title }) };
+    if (existing) return { kind: 'refused', locale, message: msg('coordination:form.alreadyPosted', { title: existing.title }) };
     const timeZone = await this.timeZone(organisation.regionId);
     const { input, problems } = this.read(values, timeZone);
     try {
@@ -103,7 +103,7 @@ export class CallForms {
         kind: 'posted',
         call,
         locale,
-        message: msg('calls:form.posted', { title: call.title }),
+        message: msg('coordination:form.posted', { title: call.title }),
         status: callStatusView(call, tallyResponses([]), locale, timeZone, this.now()),
       };
     } catch (error) {
@@ -118,7 +118,7 @@ export class CallForms {
     const problems: Problem[] = [];
     const at = (date: string | undefined, time: string | undefined, field: string, key: string) => {
       const parsed = date && time ? parseLocalDateTime(`${date.trim()} ${time.trim().slice(0, 5)}`, timeZone, this.now()) : null;
-      if (!parsed) problems.push({ field, message: msg(`calls:form.invalid.${key}`) });
+      if (!parsed) problems.push({ field, message: msg(`coordination:form.invalid.${key}`) });
       return parsed ?? new Date(NaN);
     };
     const startsAt = at(values.date, values.startTime, 'startsAt', 'start');
@@ -146,7 +146,7 @@ export class CallForms {
     const field = (name: CallFormFieldName, kind: CallFormFieldKind, required: boolean, choices?: Choice[]): CallFormField => ({
       name,
       kind,
-      label: msg(`calls:form.field.${name}`),
+      label: msg(`coordination:form.field.${name}`),
       required,
       ...(choices ? { choices } : {}),
       ...(values[name] !== undefined ? { value: values[name] } : {}),
@@ -155,8 +155,8 @@ export class CallForms {
     return {
       formId,
       locale,
-      title: msg('calls:form.title'),
-      submit: msg('calls:form.submit'),
+      title: msg('coordination:form.title'),
+      submit: msg('coordination:form.submit'),
       timeZone: await this.timeZone(regionId),
       fields: [
         field('activity', 'choice', true, catalogue.map((a) => ({ value: a.key, label: activityLabel(a, locale) }))),

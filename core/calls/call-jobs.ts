@@ -91,6 +91,7 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
     'call.cancelled': async (payload) => {
       const call = await store.calls.findById(String(payload.callId));
       if (!call || call.status !== 'cancelled') return;
+      await requestStatusUpdate(store.jobs, call.id, deps.now());
       await closeAsks(call, (locale) => ({ locale, messages: [msg('calls:cancelledNotice', { title: call.title })] }));
       for (const personId of (payload.accepted as string[] | undefined) ?? []) {
         const person = await store.people.findById(personId);

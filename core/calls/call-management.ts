@@ -4,6 +4,7 @@ import { msg, type Msg } from '../messages.js';
 import type { RoleGrant, Store } from '../store.js';
 import { CALL_MANAGE_TOKEN } from './call-status.js';
 import type { CallCoordination } from './coordination.js';
+import { addPlaces, extendDeadline } from './call-adjustments.js';
 
 /** Whether these grants let a person manage an organisation's calls: its coordinators, and admins. */
 export function mayCoordinate(grants: RoleGrant[], organisationId: string): boolean {
@@ -20,6 +21,7 @@ export class CallManagement implements AnswerHandler {
     private readonly store: Store,
     private readonly coordination: CallCoordination,
     private readonly timeZoneOf: (regionId: string) => Promise<string>,
+    private readonly now: () => Date,
   ) {}
 
   handles(event: IncomingEvent): boolean {
@@ -37,18 +39,18 @@ export class CallManagement implements AnswerHandler {
     const person = await this.store.people.findByIdentity(event.channel, event.address);
     if (!person) return { messages: [msg('errors:NOT_REGISTERED')] };
     const call = await this.store.calls.findById(callId);
-    if (!call) return { messages: [msg('calls:manage.gone')] };
+    if (!call) return { messages: [msg('coordination:manage.gone')] };
     if (!mayCoordinate(await this.store.roles.active(person.id), call.organisationId)) return { messages: [msg('errors:ROLE_REQUIRED')] };
     switch (action) {
       case 'cancel':
-        return { messages: [msg((await this.coordination.cancel(call.id, person.id)) ? 'calls:manage.cancelled' : 'calls:manage.notOpen', { title: call.title })] };
+        return { messages: [msg((await this.coordination.cancel(call.id, person.id)) ? 'coordination:manage.cancelled' : 'coordination:manage.notOpen', { title: call.title })] };
       case 'extend': {
-        const answerBy = await this.coordination.extendDeadline(call.id, person.id);
-        if (!answerBy) return { messages: [msg('calls:manage.cannotExtend', { title: call.title })] };
-        return { messages: [msg('calls:manage.extended', { title: call.title, deadline: { dateTime: answerBy, timeZone: await this.timeZoneOf(call.regionId) } })] };
+        const answerBy = await this.store.transaction((repos) => extendDeadline(repos, call.id, this.now(), person.id));
+        if (!answerBy) return { messages: [msg('coordination:manage.cannotExtend', { title: call.title })] };
+        return { messages: [msg('coordination:manage.extended', { title: call.title, deadline: { dateTime: answerBy, timeZone: await this.timeZoneOf(call.regionId) } })] };
       }
       case 'add':
-        return { messages: [msg((await this.coordination.addPlaces(call.id, person.id)) ? 'calls:manage.added' : 'calls:manage.cannotAdd', { title: call.title, helpers: call.helpersNeeded + 1 })] };
+        return { messages: [msg((await this.store.transaction((repos) => addPlaces(repos, call.id, this.now(), person.id))) ? 'coordination:manage.added' : 'coordination:manage.cannotAdd', { title: call.title, helpers: call.helpersNeeded + 1 })] };
     }
   }
 }

@@ -63,11 +63,11 @@ describe('the status of a call for its coordinator', () => {
   it('shows asked, accepted, declined, open places and the deadline, with the buttons as a question', () => {
     const view = callStatusView(call(), { asked: 6, seen: 2, accepted: 1, declined: 2, released: 0, unanswered: 3 }, 'en', 'Europe/Berlin', now);
     expect(view.prompt?.token).toBe('call-manage:c1');
-    expect(view.prompt?.text).toMatchObject({ key: 'calls:statusCard.text', params: { asked: 6, accepted: 1, declined: 2, open: 2, helpers: 3, deadline: { dateTime: call().answerBy, timeZone: 'Europe/Berlin' } } });
+    expect(view.prompt?.text).toMatchObject({ key: 'coordination:statusCard.text', params: { asked: 6, accepted: 1, declined: 2, open: 2, helpers: 3, deadline: { dateTime: call().answerBy, timeZone: 'Europe/Berlin' } } });
     expect(view.prompt?.choices?.map((c) => c.value)).toEqual(['cancel', 'extend', 'add']);
     const closed = callStatusView(call({ status: 'cancelled' }), { asked: 6, seen: 2, accepted: 1, declined: 2, released: 0, unanswered: 3 }, 'en', 'Europe/Berlin', now);
     expect(closed.prompt).toBeUndefined();
-    expect(closed.messages[0]?.key).toBe('calls:statusCard.text');
+    expect(closed.messages[0]?.key).toBe('coordination:statusCard.text');
   });
 
   it('updates once per window however many answers arrive in it, and never before the window is over', async () => {

@@ -4,9 +4,7 @@ import { RetryLater } from '../jobs/worker.js';
 import type { JobRepository } from '../jobs/job-queue.js';
 import type { TurnResult } from '../conversation/types.js';
 import type { Store } from '../store.js';
-import type { AnswerHandler } from '../conversation/engine.js';
 import { tallyResponses, type HelperCall, type ResponseTally } from './call.js';
-import { CALL_TOKEN_PREFIX } from './call-answers.js';
 
 /** The subject of a coordinator's live status message of a call: `call-status:<id>`. */
 export const CALL_STATUS_SUBJECT = 'call-status:';
@@ -30,7 +28,7 @@ export function statusActions(call: HelperCall, now: Date): ('cancel' | 'extend'
  * message is sent once and then edited as answers arrive, on any channel.
  */
 export function callStatusView(call: HelperCall, tally: ResponseTally, locale: string, timeZone: string, now: Date): TurnResult {
-  const text = msg('calls:statusCard.text', {
+  const text = msg('coordination:statusCard.text', {
     title: call.title,
     when: { dateTime: call.startsAt, until: call.endsAt, timeZone },
     place: call.placeName,
@@ -50,7 +48,7 @@ export function callStatusView(call: HelperCall, tally: ResponseTally, locale: s
     prompt: {
       token: `${CALL_MANAGE_TOKEN}${call.id}`,
       text,
-      choices: actions.map((value) => ({ value, label: msg(`calls:statusCard.${value}`) })),
+      choices: actions.map((value) => ({ value, label: msg(`coordination:statusCard.${value}`) })),
     },
   };
 }
@@ -103,25 +101,6 @@ export function callStatusJobHandler(deps: CallStatusJobDeps): (payload: Record<
         throw error;
       }
     }
-  };
-}
-
-/**
- * Wraps the answers to helper calls so that each one that may change a call's
- * tally (accept, decline, give back) brings its status messages up to date.
- * The request goes after the answer's own transaction: the debounced job reads
- * the call afresh, so it always sees the answer.
- */
-export function reportingStatus(answers: AnswerHandler, jobs: JobRepository, now: () => Date): AnswerHandler {
-  return {
-    handles: (event) => answers.handles(event),
-    async answer(event) {
-      const reply = await answers.answer(event);
-      const input = event.input;
-      const token = input.type === 'choice' || input.type === 'text' ? input.token : undefined;
-      if (token?.startsWith(CALL_TOKEN_PREFIX)) await requestStatusUpdate(jobs, token.slice(CALL_TOKEN_PREFIX.length), now());
-      return reply;
-    },
   };
 }
 
