@@ -1,12 +1,12 @@
 import { msg } from '../messages.js';
 import type { Answer, Flow, FlowContext, PromptSpec, Transition } from '../conversation/flow.js';
 import { stay } from '../conversation/flow.js';
+import { refuse } from '../roles/access.js';
 import { activityLabel, activityMessage, COMMON_LANGUAGES } from '../registration/steps-interests.js';
 import { normalizeLanguageCode } from '../validation/index.js';
 import { CallValidationError, saveCall, type CallPosting } from './post-call.js';
 import { parseLocalDateTime } from './local-time.js';
 import { tallyResponses } from './call.js';
-import { refuse } from '../roles/access.js';
 
 export const POST_CALL = 'post-call';
 const DURATIONS = [1, 2, 3, 4, 8];
@@ -209,9 +209,8 @@ export async function startPostCall(ctx: FlowContext): Promise<Transition> {
 
 /** `/calls`: how the coordinator's organisation's upcoming calls are filling. */
 export async function callsOverview(ctx: FlowContext): Promise<Transition> {
-  const refused = await refuse(ctx, 'call.post');
-  if (refused) return refused;
-  const organisations = (await ctx.repos.roles.active(ctx.person!.id)).filter((g) => g.role === 'coordinator' && g.organisationId).map((g) => g.organisationId!);
+  if (!ctx.person) return stay(ctx, msg('errors:NOT_REGISTERED'));
+  const organisations = (await ctx.repos.roles.active(ctx.person.id)).filter((g) => g.role === 'coordinator' && g.organisationId).map((g) => g.organisationId!);
   if (organisations.length === 0) return stay(ctx, msg('errors:ROLE_REQUIRED'));
   const calls = (await Promise.all(organisations.map((id) => ctx.repos.calls.upcomingForOrganisation(id, ctx.services.now())))).flat();
   if (calls.length === 0) return stay(ctx, msg('calls:status.none'));
