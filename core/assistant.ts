@@ -1,4 +1,5 @@
 import type { Store } from './store.js';
+import { withModeration } from './moderation/engine-options.js';
 import type { ConversationServices } from './conversation/flow.js';
 import { ConversationEngine, type AnswerHandler } from './conversation/engine.js';
 import { commands } from './menu/commands.js';
@@ -10,16 +11,15 @@ import { registrationFlow } from './registration/registration-flow.js';
 import { postCallFlow } from './calls/post-call-flow.js';
 import type { CallPosting } from './calls/post-call.js';
 import { commitmentsFlow, manageCallsFlow } from './calls/manage-flows.js';
-import { moderationFlows } from './moderation/index.js';
 
 /** The conversation every channel offers, with all of today's flows and commands. */
 export function createConversationEngine(store: Store, services: ConversationServices, answerHandlers: AnswerHandler[] = [], posting?: CallPosting): ConversationEngine {
-  return new ConversationEngine({
+  return new ConversationEngine(withModeration(store, {
     store,
     services,
     answerHandlers,
-    flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow, postCallFlow(() => posting), commitmentsFlow, manageCallsFlow, ...moderationFlows],
+    flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow, postCallFlow(() => posting), commitmentsFlow, manageCallsFlow],
     commands,
     initialState: (registered) => (registered ? { flow: 'menu', step: 'main' } : { flow: 'registration', step: 'language' }),
-  });
+  }));
 }

@@ -176,7 +176,10 @@ describe.each(backends)('roles on request on $name', (backend) => {
       await finn.chat.say(command);
       say(finn, 'en', 'moderation:denied.banned');
     }
-    expect(await db.database.prisma.auditEntry.count({ where: { actorId: finn.id, action: 'access.denied' } })).toBe(3);
+    // Nor on a button outside the conversation, such as a helper call's Accept.
+    await finn.chat.send({ type: 'choice', token: 'call:some-call', values: ['accept'] });
+    say(finn, 'en', 'moderation:denied.banned');
+    expect(await db.database.prisma.auditEntry.count({ where: { actorId: finn.id, action: 'access.denied' } })).toBe(4);
 
     await finn.chat.say('/appeal');
     await finn.chat.say('I am sorry; it will not happen again.');

@@ -41,7 +41,6 @@ export class CallAnswers {
       if (!(await repos.events.record(event.channel, event.eventId))) return { messages: [msg('conversation:duplicate')] };
       const person = await repos.people.findByIdentity(event.channel, event.address);
       if (!person) return { messages: [msg('errors:NOT_REGISTERED')] };
-      if (person.status === 'banned') return { messages: [msg('moderation:denied.banned')] };
       if (choice === 'confirm') {
         const response = (await repos.calls.responses(callId)).find((r) => r.personId === person.id);
         return { messages: [msg(response?.status === 'accepted' ? 'calls:confirmed' : 'calls:notAccepted')] };

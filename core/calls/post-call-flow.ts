@@ -1,12 +1,12 @@
 import { msg } from '../messages.js';
 import type { Answer, Flow, FlowContext, PromptSpec, Transition } from '../conversation/flow.js';
 import { stay } from '../conversation/flow.js';
+import { refuse } from '../roles/access.js';
 import { activityLabel, activityMessage, COMMON_LANGUAGES } from '../registration/steps-interests.js';
 import { normalizeLanguageCode } from '../validation/index.js';
 import { CallValidationError, saveCall, type CallPosting } from './post-call.js';
 import { parseLocalDateTime } from './local-time.js';
 import { callLine, coordinatedCalls, MANAGE_CALLS } from './manage-flows.js';
-import { refuse } from '../roles/access.js';
 
 export const POST_CALL = 'post-call';
 const DURATIONS = [1, 2, 3, 4, 8];
