@@ -116,7 +116,8 @@ describe('the service on the embedded database', () => {
     } finally {
       homeserver.close();
     }
-  });
+    // The service migrates its fresh data directory before it asks the homeserver: slow on a busy machine.
+  }, 120_000);
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('the service on PostgreSQL', () => {

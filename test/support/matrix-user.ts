@@ -59,14 +59,14 @@ export class MatrixUser {
     return this.send(roomId, 'm.room.message', { msgtype: 'm.location', body: `Location ${lat},${lon}`, geo_uri: `geo:${lat},${lon};u=20` });
   }
 
-  /** Every event of the room's timeline, oldest first. */
-  async timeline(roomId: string): Promise<MatrixEvent[]> {
+  /** Every event of the room's timeline (or only the newest 100), oldest first. */
+  async timeline(roomId: string, newestOnly = false): Promise<MatrixEvent[]> {
     const events: MatrixEvent[] = [];
     let from: string | undefined;
     for (;;) {
       const page = await this.request('GET', `/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=100${from ? `&from=${encodeURIComponent(from)}` : ''}`);
       events.push(...(page.chunk as MatrixEvent[]));
-      if (!page.end || page.chunk.length === 0) break;
+      if (newestOnly || !page.end || page.chunk.length === 0) break;
       from = page.end;
     }
     return events.reverse();
@@ -78,13 +78,13 @@ export class MatrixUser {
   }
 
   /** Waits until the room holds an event that matches (the bot works asynchronously, through its sync). */
-  async waitFor(roomId: string, match: (e: MatrixEvent) => boolean, what: string, timeoutMs = 30_000): Promise<MatrixEvent> {
+  async waitFor(roomId: string, match: (e: MatrixEvent) => boolean, what: string, timeoutMs = 60_000): Promise<MatrixEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = (await this.timeline(roomId)).find(match);
+      const found = (await this.timeline(roomId, true)).find(match);
       if (found) return found;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} in ${roomId}`);
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
 
