@@ -21,6 +21,8 @@ import { rateSlots } from '../prisma/repositories/rate-slots.js';
 import { WEB_CHANNEL, WebMessenger, webChatRouter } from '../bots/web/index.js';
 import { calendarFeedRouter } from '../bots/web/calendar-feed.js';
 import { apiRouter } from '../bots/api/index.js';
+import { TELEGRAM_CHANNEL, TelegramAdapter } from '../bots/telegram/index.js';
+import { telegramMessageStore } from '../prisma/repositories/telegram-message-store.js';
 import { isUnavailable, prismaStore } from '../prisma/store.js';
 import { webInboxStore } from '../prisma/repositories/sent-message-repository.js';
 import { ConfigError, type Config } from './config.js';
@@ -40,6 +42,8 @@ export interface App {
   calls: { posting: CallPosting; dispatcher: CallDispatcher; coordination: CallCoordination };
   /** Runs waves, notifications and deadlines; started by the service, drained by tests. */
   worker: JobWorker;
+  /** The Telegram bot, when TELEGRAM_BOT_TOKEN is set; started and stopped by the service. */
+  telegram: TelegramAdapter | null;
 }
 
 /**
@@ -84,6 +88,23 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     }),
   );
   http.use(calendarFeedRouter({ store, renderer: translations, log: log.child({ component: 'calendar-feed' }) }));
+  let telegram: TelegramAdapter | null = null;
+  if (config.telegram) {
+    telegram = new TelegramAdapter({
+      settings: config.telegram,
+      engine,
+      renderer: translations,
+      defaultLocale: config.defaultLocale,
+      identities: store.identities,
+      messages: telegramMessageStore(db.prisma, TELEGRAM_CHANNEL),
+      slots: rateSlots(db.prisma),
+      log: log.child({ channel: TELEGRAM_CHANNEL }),
+    });
+    messengers.set(TELEGRAM_CHANNEL, telegram.messenger);
+    if (config.telegram.webhook) http.use(telegram.webhookRouter());
+  } else {
+    log.info({ channel: TELEGRAM_CHANNEL }, 'Telegram is off: TELEGRAM_BOT_TOKEN is not set');
+  }
   const dispatcher = new CallDispatcher(store, { ...DEFAULT_DISPATCH, ...config.calls }, services.now);
   const worker = new JobWorker({
     queue: jobQueue(db.prisma),
@@ -92,5 +113,5 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     lockMs: config.jobLockMs,
     log: log.child({ component: 'jobs' }),
   });
-  return { http, messengers, engine, store, translations, calls: { posting, dispatcher, coordination }, worker };
+  return { http, messengers, engine, store, translations, calls: { posting, dispatcher, coordination }, worker, telegram };
 }

@@ -39,7 +39,16 @@ const schema = z.object({
     .regex(/^\d{1,3}(,\d{1,3})*$/, 'must be hours before the start, separated by commas, like 24,2')
     .default('24,2'),
   SECURE_COOKIES: flag.optional(),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d{5,}:[A-Za-z0-9_-]{20,}$/, 'must be the token BotFather gave you, like 123456789:AAF…').optional(),
+  TELEGRAM_WEBHOOK_URL: z.url({ error: 'must be the public https address Telegram posts updates to, like https://helferruf.example.org/telegram/webhook' })
+    .refine((url) => new URL(url).pathname.length > 1, 'must have a path, like https://helferruf.example.org/telegram/webhook')
+    .optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16 to 256 letters, digits, _ or - (e.g. from: openssl rand -hex 32)').optional(),
+  TELEGRAM_API_ROOT: z.url({ error: 'must be the address of a Bot API server, like http://localhost:8081' }).optional(),
 });
+
+/** Never repeated in an error message: it would land in a terminal or a log. */
+const SECRETS = new Set(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']);
 
 export interface Config {
   port: number;
@@ -54,6 +63,8 @@ export interface Config {
   /** How long a worker holds a job: after a crash, its jobs run elsewhere once this has passed. */
   jobLockMs: number;
   calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number }; reminderHours: number[] };
+  /** The Telegram bot; null (off) without TELEGRAM_BOT_TOKEN. */
+  telegram: { token: string; apiRoot: string; webhook: { url: string; secret: string } | null } | null;
 }
 
 /**
@@ -66,12 +77,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'configuration');
-      const got = present[name] !== undefined ? ` (got "${present[name]}")` : '';
+      const got = present[name] !== undefined && !SECRETS.has(name) ? ` (got "${present[name]}")` : '';
       return `${name} ${issue.message}${got}.`;
     });
     throw new ConfigError(`Invalid configuration: ${lines.join(' ')}`);
   }
   const e = parsed.data;
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration: TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is (16 to 256 letters, digits, _ or -; e.g. from: openssl rand -hex 32).');
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
@@ -90,5 +104,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       quietHours: { from: Number(e.QUIET_HOURS.split('-')[0]), to: Number(e.QUIET_HOURS.split('-')[1]) },
       reminderHours: e.REMINDER_HOURS.split(',').map(Number),
     },
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: (e.TELEGRAM_API_ROOT ?? 'https://api.telegram.org').replace(/\/$/, ''),
+          webhook: e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET } : null,
+        }
+      : null,
   };
 }

@@ -55,6 +55,11 @@ async function main(): Promise<void> {
     log.info({ url: local, publicUrl: config.publicUrl }, `Helferruf is running. Open the web chat at ${local}`);
     // Jobs start once the web server answers: on the embedded database they share one thread with it.
     app.worker.start();
+    // After listen: in webhook mode Telegram may post the moment the webhook is set.
+    app.telegram?.start().catch((error: unknown) => {
+      const refused = (error as { error_code?: number }).error_code === 401;
+      log.error({ channel: 'telegram', code: (error as { error_code?: number }).error_code }, refused ? 'Telegram refused TELEGRAM_BOT_TOKEN; the bot is off' : 'the Telegram bot could not start; it is off');
+    });
   });
   server.on('error', async (error: NodeJS.ErrnoException) => {
     const message =
@@ -88,6 +93,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping');
     server.close();
     server.closeAllConnections();
+    await app.telegram?.stop();
     await app.worker.stop();
     await db.close();
     process.exit(0);

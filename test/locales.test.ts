@@ -6,6 +6,7 @@ import { projectPath } from '../app/paths.js';
 import { DEFAULT_ACTIVITIES, ErrorCode } from '../core/index.js';
 import { MENU_ENTRIES } from '../core/menu/menu-flow.js';
 import { EDITABLE_FIELDS } from '../core/registration/draft.js';
+import { MENU_COMMANDS } from '../bots/telegram/index.js';
 
 const resources = loadResources();
 const languages = Object.keys(resources);
@@ -49,13 +50,14 @@ describe('locales', () => {
   it('contain every key the code uses', () => {
     const used = new Set<string>();
     for (const file of ['core', 'bots', 'app'].flatMap((d) => sourceFiles(projectPath(d)))) {
-      for (const m of readFileSync(file, 'utf8').matchAll(/['"`]((?:common|conversation|registration|menu|profile|errors|activities|web|calls|commitments):[A-Za-z0-9_.]+)['"`]/g)) used.add(m[1]!);
+      for (const m of readFileSync(file, 'utf8').matchAll(/['"`]((?:common|conversation|registration|menu|profile|errors|activities|web|calls|commitments|telegram):[A-Za-z][A-Za-z0-9_.]*)['"`]/g)) used.add(m[1]!);
     }
     // Keys built from values: every value they can take.
     for (const code of Object.values(ErrorCode)) used.add(`errors:${code}`);
     for (const key of DEFAULT_ACTIVITIES) used.add(`activities:${key}`);
     for (const entry of MENU_ENTRIES) used.add(`menu:entry.${entry}`);
     for (const field of EDITABLE_FIELDS) used.add(`registration:field.${field}`);
+    for (const command of MENU_COMMANDS) used.add(`telegram:command.${command}`);
     for (const m of readFileSync(projectPath('core/calls/post-call.ts'), 'utf8').matchAll(/problem\('\w+', '(\w+)'/g)) used.add(`calls:invalid.${m[1]}`);
     for (const key of readFileSync(projectPath('bots/web/web-view.ts'), 'utf8').match(/UI_KEYS = \[([^\]]+)\]/)![1]!.matchAll(/'(\w+)'/g)) used.add(`web:${key[1]}`);
     expect(used.size).toBeGreaterThan(80);
