@@ -55,6 +55,8 @@ export interface Call {
   errorCode?: number;
   /** The call changed what a chat shows: a new message or an edit. */
   kind?: 'message' | 'edit';
+  /** getUpdates: the offset asked for (everything below it is confirmed). */
+  offset?: number;
 }
 
 type Update = { update_id: number } & Record<string, unknown>;
@@ -390,7 +392,7 @@ export class FakeTelegram {
       return reply(400, { ok: false, error_code: 400, description: 'Bad Request: invalid request body' });
     }
     const chatId = params.chat_id !== undefined ? Number(params.chat_id) : undefined;
-    const call: Call = { method, ...(chatId !== undefined ? { chatId } : {}), at: arrived, ok: false };
+    const call: Call = { method, ...(chatId !== undefined ? { chatId } : {}), ...(method === 'getUpdates' ? { offset: Number(params.offset ?? 0) } : {}), at: arrived, ok: false };
     this.calls.push(call);
     try {
       const result = await this.handle(method, params, chatId, req, res, call, arrived);
