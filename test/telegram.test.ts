@@ -243,6 +243,16 @@ describe.each(backends)('Telegram on $name', (backend) => {
       expect(shown.edits).toHaveLength(1);
       expect(shown.text).toContain(opening('de', 'calls:accepted'));
       expect(helper!.chat.messages).toHaveLength(1);
+
+      // A typed command delivered twice: done once, and the second time the person is told so.
+      const pause = await helper!.chat.say('/pause 3');
+      const pausedUntil = (await prisma().person.findUniqueOrThrow({ where: { id: helper!.id } })).pausedUntil;
+      expect(pausedUntil).not.toBeNull();
+      const before = helper!.chat.lastId();
+      telegram.redeliver(pause);
+      await telegram.handled(pause);
+      expect(helper!.chat.since(before)).toEqual([expect.stringContaining(text('de', 'conversation:duplicate'))]);
+      expect((await prisma().person.findUniqueOrThrow({ where: { id: helper!.id } })).pausedUntil).toEqual(pausedUntil);
     });
 
     it('marks a person who blocked the bot unreachable, and reachable again when they come back', async () => {
