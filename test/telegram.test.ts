@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminService, type HelperCall } from '../core/index.js';
-import { backends, type TestDatabase } from './support/databases.js';
+import { openDatabase } from '../app/database.js';
+import { createLogger } from '../app/logger.js';
+import { backends, createPostgresDatabase, type TestDatabase } from './support/databases.js';
 import { FakeTelegram, LIMITS } from './support/fake-telegram.js';
 import { LoadBalancer } from './support/load-balancer.js';
 import { opening, text } from './support/locale-text.js';
@@ -377,4 +380,45 @@ describe('Telegram without a token', () => {
       await db.destroy();
     }
   });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('Telegram while the database is briefly gone', () => {
+  it('tells the person in their language to try again, logs nothing they wrote, and takes the answer once it is back', async () => {
+    const created = await createPostgresDatabase();
+    const name = new URL(created.url).pathname.slice(1);
+    const setAvailable = async (available: boolean) => {
+      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await client.connect();
+      await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${available}`);
+      if (!available) await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await client.end();
+    };
+    const database = await openDatabase({ kind: 'postgres', url: created.url }, { migrate: true, log: createLogger('silent') });
+    const telegram = await new FakeTelegram().listen();
+    const service = await startApp(database, { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url });
+    try {
+      await service.app.telegram!.start();
+      const jonas = new TelegramPerson(telegram, 4242, 'en');
+      await jonas.say('/start');
+      await jonas.tap('en');
+      await jonas.tap('agree');
+      expect(jonas.last.text).toBe(text('en', 'registration:ask.firstName'));
+
+      await setAvailable(false);
+      await jonas.say('Jonas');
+      expect(jonas.last.text).toBe(text('en', 'errors:SERVICE_UNAVAILABLE'));
+      expect(service.logs.join('')).not.toContain('Jonas');
+
+      await setAvailable(true);
+      await jonas.say('Jonas');
+      expect(jonas.last.text).toBe(text('en', 'registration:ask.lastName'));
+    } finally {
+      await setAvailable(true).catch(() => undefined);
+      await service.app.telegram?.stop();
+      await service.close();
+      await telegram.close();
+      await database.close().catch(() => undefined);
+      await created.drop();
+    }
+  }, 120_000);
 });

@@ -58,13 +58,21 @@ export class SendSlots {
 
   /** After a 429: nobody sends before Telegram's retry_after has passed. */
   async blockFor(ms: number): Promise<void> {
-    await this.slots.block(globalSlotKey(this.channel), new Date(Date.now() + ms));
+    // Without the database only this sender waits (the caller waits out retry_after itself).
+    await this.slots.block(globalSlotKey(this.channel), new Date(Date.now() + ms)).catch(() => undefined);
   }
 
   private async take(key: string, intervalMs: number): Promise<void> {
     const tolerance = SLOT_TOLERANCE_MS;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const at = (await this.slots.reserve(key, intervalMs * 1.02, new Date())).getTime();
+      let at: number;
+      try {
+        at = (await this.slots.reserve(key, intervalMs * 1.02, new Date())).getTime();
+      } catch {
+        // The database is briefly gone: a reply such as "please try again in a moment" still goes out;
+        // should it be one too many, Telegram answers 429 and the send waits as asked.
+        return;
+      }
       const wait = at - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       if (Date.now() - at <= tolerance) return;
