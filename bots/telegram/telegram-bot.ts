@@ -134,7 +134,8 @@ export function installHandlers(bot: Bot, options: TelegramBotOptions): void {
     if (button.kind === 'toggle') {
       // Ticks live in the message's own buttons until Done: nothing to store, and any instance can take the next press.
       await answer(ctx);
-      await ctx.editMessageReplyMarkup({ reply_markup: toggled(message.reply_markup, query.data) });
+      // A redelivered press computes the same ticks again, which Telegram refuses as "not modified": nothing lost.
+      await ctx.editMessageReplyMarkup({ reply_markup: toggled(message.reply_markup, query.data) }).catch(() => undefined);
       return;
     }
     let input: Input;
@@ -170,7 +171,8 @@ export function installHandlers(bot: Bot, options: TelegramBotOptions): void {
       // question stays where it is in the chat above, still answerable; repeating it would bury the call.
       const outcome = result.messages.map(say).join('\n\n');
       await answer(ctx, outcome);
-      await ctx.editMessageText(answeredText(message.text ?? '', outcome), { parse_mode: 'HTML', reply_markup: { inline_keyboard: [] } });
+      // Should the edit fail, the note on the button has told the outcome already.
+      await ctx.editMessageText(answeredText(message.text ?? '', outcome), { parse_mode: 'HTML', reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
       return;
     }
     await answer(ctx);
