@@ -28,6 +28,8 @@ import { calendarFeedRouter } from '../bots/web/calendar-feed.js';
 import { apiRouter } from '../bots/api/index.js';
 import { MATRIX_CHANNEL, MatrixBot, MatrixMessenger } from '../bots/matrix/index.js';
 import { matrixStore } from '../prisma/repositories/matrix-repository.js';
+import { TELEGRAM_CHANNEL, TelegramAdapter } from '../bots/telegram/index.js';
+import { telegramMessageStore } from '../prisma/repositories/telegram-message-store.js';
 import { isUnavailable, prismaStore } from '../prisma/store.js';
 import { createTeamsAdapter, TEAMS_CHANNEL, TeamsMessenger, teamsRouter } from '../bots/teams/index.js';
 import { teamsStore } from '../prisma/repositories/teams-repository.js';
@@ -52,6 +54,8 @@ export interface App {
   worker: JobWorker;
   /** The Matrix bot when MATRIX_* is configured; started by the service (app/main.ts), or by tests. */
   matrix: MatrixBot | null;
+  /** The Telegram bot, when TELEGRAM_BOT_TOKEN is set; started and stopped by the service. */
+  telegram: TelegramAdapter | null;
 }
 
 /**
@@ -138,6 +142,23 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     log.info({ channel: TEAMS_CHANNEL }, 'Microsoft Teams is off: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID to turn it on');
   }
   http.use(calendarFeedRouter({ store, renderer: translations, log: log.child({ component: 'calendar-feed' }) }));
+  let telegram: TelegramAdapter | null = null;
+  if (config.telegram) {
+    telegram = new TelegramAdapter({
+      settings: config.telegram,
+      engine,
+      renderer: translations,
+      defaultLocale: config.defaultLocale,
+      identities: store.identities,
+      messages: telegramMessageStore(db.prisma, TELEGRAM_CHANNEL),
+      slots: rateSlots(db.prisma),
+      log: log.child({ channel: TELEGRAM_CHANNEL }),
+    });
+    messengers.set(TELEGRAM_CHANNEL, telegram.messenger);
+    if (config.telegram.webhook) http.use(telegram.webhookRouter());
+  } else {
+    log.info({ channel: TELEGRAM_CHANNEL }, 'Telegram is off: TELEGRAM_BOT_TOKEN is not set');
+  }
   const dispatcher = new CallDispatcher(store, { ...DEFAULT_DISPATCH, ...config.calls }, services.now);
   const worker = new JobWorker({
     queue: jobQueue(db.prisma),
@@ -150,5 +171,5 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     lockMs: config.jobLockMs,
     log: log.child({ component: 'jobs' }),
   });
-  return { http, messengers, engine, store, translations, calls: { posting, dispatcher, coordination }, worker, matrix };
+  return { http, messengers, engine, store, translations, calls: { posting, dispatcher, coordination }, worker, matrix, telegram };
 }

@@ -49,6 +49,24 @@ describe('configuration', () => {
     });
   });
 
+  it('turns Telegram on with a token: polling by default, a webhook with its secret, a self-hosted Bot API server', () => {
+    expect(loadConfig({}).telegram).toBeNull();
+    const token = '123456789:AAFabcdefghijklmnopqrstuvwxyz012345';
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token }).telegram).toEqual({ token, apiRoot: 'https://api.telegram.org', webhook: null });
+    const secret = 'a'.repeat(32);
+    expect(
+      loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: 'https://h.example.org/telegram/hook', TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_API_ROOT: 'http://bot-api:8081/' }).telegram,
+    ).toEqual({ token, apiRoot: 'http://bot-api:8081', webhook: { url: 'https://h.example.org/telegram/hook', secret } });
+  });
+
+  it('stops on a wrong Telegram setting without repeating the secret', () => {
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: 'secret-but-wrong' })).toThrow('TELEGRAM_BOT_TOKEN must be the token BotFather gave you');
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: 'secret-but-wrong' })).not.toThrow(/secret-but-wrong/);
+    const token = '123456789:AAFabcdefghijklmnopqrstuvwxyz012345';
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: 'https://h.example.org/hook' })).toThrow('TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is');
+    expect(() => loadConfig({ TELEGRAM_WEBHOOK_URL: 'https://h.example.org/', TELEGRAM_WEBHOOK_SECRET: 'a'.repeat(20) })).toThrow('TELEGRAM_WEBHOOK_URL must have a path');
+  });
+
   it('names every wrong variable at once', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT .*LOG_LEVEL /);
   });

@@ -54,7 +54,16 @@ const schema = z.object({
     .regex(/^[a-z0-9.-]+(:\d+)?(\s*,\s*[a-z0-9.-]+(:\d+)?)*$/i, 'must be homeserver names separated by commas, like example.org,matrix.stadt.de')
     .optional(),
   MATRIX_MESSAGES_PER_SECOND: z.coerce.number({ error: 'must be a number' }).min(0.1, 'must be at least 0.1').max(100, 'must be at most 100').default(5),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d{5,}:[A-Za-z0-9_-]{20,}$/, 'must be the token BotFather gave you, like 123456789:AAF…').optional(),
+  TELEGRAM_WEBHOOK_URL: z.url({ error: 'must be the public https address Telegram posts updates to, like https://helferruf.example.org/telegram/webhook' })
+    .refine((url) => new URL(url).pathname.length > 1, 'must have a path, like https://helferruf.example.org/telegram/webhook')
+    .optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16 to 256 letters, digits, _ or - (e.g. from: openssl rand -hex 32)').optional(),
+  TELEGRAM_API_ROOT: z.url({ error: 'must be the address of a Bot API server, like http://localhost:8081' }).optional(),
 });
+
+/** Never repeated in an error message: it would land in a terminal or a log. */
+const SECRETS = new Set(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']);
 
 export interface Config {
   port: number;
@@ -75,6 +84,8 @@ export interface Config {
   teams: TeamsConfig | null;
   /** The Matrix bot; null when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are not set. */
   matrix: { homeserverUrl: string; accessToken: string; allowedServers: string[] | null; messagesPerSecond: number } | null;
+  /** The Telegram bot; null (off) without TELEGRAM_BOT_TOKEN. */
+  telegram: { token: string; apiRoot: string; webhook: { url: string; secret: string } | null } | null;
 }
 
 export type TeamsConfig =
@@ -91,7 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'configuration');
-      const got = present[name] !== undefined ? ` (got "${present[name]}")` : '';
+      const got = present[name] !== undefined && !SECRETS.has(name) ? ` (got "${present[name]}")` : '';
       return `${name} ${issue.message}${got}.`;
     });
     throw new ConfigError(`Invalid configuration: ${lines.join(' ')}`);
@@ -101,6 +112,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(e.MATRIX_HOMESERVER_URL) !== Boolean(e.MATRIX_ACCESS_TOKEN)) {
     const missing = e.MATRIX_HOMESERVER_URL ? 'MATRIX_ACCESS_TOKEN' : 'MATRIX_HOMESERVER_URL';
     throw new ConfigError(`Invalid configuration: ${missing} must be set too: the Matrix bot needs both MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN (or neither, to leave it off).`);
+  }
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration: TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is (16 to 256 letters, digits, _ or -; e.g. from: openssl rand -hex 32).');
   }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
@@ -131,6 +145,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             messagesPerSecond: e.MATRIX_MESSAGES_PER_SECOND,
           }
         : null,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: (e.TELEGRAM_API_ROOT ?? 'https://api.telegram.org').replace(/\/$/, ''),
+          webhook: e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET } : null,
+        }
+      : null,
   };
 }
 

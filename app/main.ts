@@ -56,6 +56,11 @@ async function main(): Promise<void> {
     // Jobs start once the web server answers: on the embedded database they share one thread with it.
     app.worker.start();
     void startMatrix();
+    // After listen: in webhook mode Telegram may post the moment the webhook is set.
+    app.telegram?.start().catch((error: unknown) => {
+      const refused = (error as { error_code?: number }).error_code === 401;
+      log.error({ channel: 'telegram', code: (error as { error_code?: number }).error_code }, refused ? 'Telegram refused TELEGRAM_BOT_TOKEN; the bot is off' : 'the Telegram bot could not start; it is off');
+    });
   });
 
   // The Matrix bot, when configured. A refused token is a configuration error; an unreachable
@@ -111,6 +116,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping');
     server.close();
     server.closeAllConnections();
+    await app.telegram?.stop();
     await app.worker.stop();
     await app.matrix?.stop();
     await db.close();

@@ -79,6 +79,8 @@ export interface IdentityRepository {
   listForPerson(personId: string): Promise<ChannelIdentity[]>;
   /** The channel said this address cannot be reached any more (e.g. the bot was blocked). */
   markUnreachable(channel: string, address: string, at: Date): Promise<void>;
+  /** The person can be reached there again (e.g. they unblocked the bot). */
+  markReachable(channel: string, address: string): Promise<void>;
 }
 
 export interface Consent {

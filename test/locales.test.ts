@@ -6,6 +6,7 @@ import { projectPath } from '../app/paths.js';
 import { CALL_FORM_FIELDS, DEFAULT_ACTIVITIES, ErrorCode, moderationMessageKeys } from '../core/index.js';
 import { MENU_ENTRIES } from '../core/menu/menu-flow.js';
 import { EDITABLE_FIELDS } from '../core/registration/draft.js';
+import { MENU_COMMANDS } from '../bots/telegram/index.js';
 
 const resources = loadResources();
 const languages = Object.keys(resources);
@@ -49,7 +50,7 @@ describe('locales', () => {
   it('contain every key the code uses', () => {
     // Every namespace there is a file for: a key of a namespace nobody added here cannot slip through.
     const namespaces = readdirSync(projectPath('locales/en')).map((f) => f.replace(/\.json$/, ''));
-    const keyPattern = new RegExp(`['"\`]((?:${namespaces.join('|')}):[A-Za-z0-9_.]+)['"\`]`, 'g');
+    const keyPattern = new RegExp(`['"\`]((?:${namespaces.join('|')}):[A-Za-z][A-Za-z0-9_.]*)['"\`]`, 'g');
     const used = new Set<string>();
     for (const file of ['core', 'bots', 'app'].flatMap((d) => sourceFiles(projectPath(d)))) {
       for (const m of readFileSync(file, 'utf8').matchAll(keyPattern)) used.add(m[1]!);
@@ -62,6 +63,7 @@ describe('locales', () => {
     for (const field of EDITABLE_FIELDS) used.add(`registration:field.${field}`);
     for (const field of CALL_FORM_FIELDS) used.add(`coordination:form.field.${field}`);
     for (const action of ['cancel', 'extend', 'add']) used.add(`coordination:statusCard.${action}`);
+    for (const command of MENU_COMMANDS) used.add(`telegram:command.${command}`);
     for (const m of readFileSync(projectPath('core/calls/post-call.ts'), 'utf8').matchAll(/problem\('\w+', '(\w+)'/g)) used.add(`calls:invalid.${m[1]}`);
     for (const key of readFileSync(projectPath('bots/web/web-view.ts'), 'utf8').match(/UI_KEYS = \[([^\]]+)\]/)![1]!.matchAll(/'(\w+)'/g)) used.add(`web:${key[1]}`);
     expect(used.size).toBeGreaterThan(80);

@@ -34,7 +34,8 @@ export const commands: CommandTable = {
   calls: (ctx) => callsOverview(ctx),
   start: (ctx) => {
     if (ctx.person) return { messages: [msg('conversation:alreadyRegistered')], next: { flow: MENU, step: 'main' } };
-    if (ctx.state.flow === REGISTRATION) return stay(ctx, msg('registration:continue'));
+    // At the first question there is nothing to continue yet (a chat's first message is often /start).
+    if (ctx.state.flow === REGISTRATION) return ctx.state.step === 'language' ? stay(ctx) : stay(ctx, msg('registration:continue'));
     return { next: { flow: REGISTRATION, step: 'language' } };
   },
   help: (ctx) => (ctx.person ? stay(ctx, msg('conversation:help'), msg('moderation:help')) : stay(ctx, msg('conversation:helpUnregistered'))),

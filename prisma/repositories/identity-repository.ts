@@ -14,6 +14,9 @@ export function identityRepository(db: Db): IdentityRepository {
     async markUnreachable(channel, address, at) {
       await db.channelIdentity.updateMany({ where: { channel, address, unreachableSince: null }, data: { unreachableSince: at } });
     },
+    async markReachable(channel, address) {
+      await db.channelIdentity.updateMany({ where: { channel, address, unreachableSince: { not: null } }, data: { unreachableSince: null } });
+    },
     async listForPerson(personId) {
       const rows = await db.channelIdentity.findMany({ where: { personId }, orderBy: { createdAt: 'asc' } });
       return rows.map(({ channel, address, personId: pid, preferred, unreachableSince, createdAt }) => ({

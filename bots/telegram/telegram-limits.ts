@@ -1,0 +1,83 @@
+import { SLOT_MARGIN, type RateSlots } from '../../core/index.js';
+
+/**
+ * Telegram's sending limits (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
+ * about 30 messages a second in all, one a second in a chat, 20 a minute in a
+ * group. The bot keeps clearly below them, because a message is counted when
+ * it arrives: a busy server (a stalled event loop) or the network bunches
+ * messages that left evenly spaced, and 28 a second still drew 429s under load.
+ */
+export const TELEGRAM_LIMITS = {
+  /** Every message and edit, across every chat and instance (Telegram: 30). */
+  perSecond: 25,
+  /** New messages in one private chat (Telegram: 1). */
+  perChatPerSecond: 0.8,
+  /** New messages in one group (Telegram: 20 a minute). */
+  perGroupPerMinute: 18,
+} as const;
+
+/** A send may start this late after its slot; later, it takes a new one. */
+export const SLOT_TOLERANCE_MS = 20;
+
+/** The key of the bot-wide slot; the core's delivery jobs use the channel's name for it as well. */
+export function globalSlotKey(channel: string): string {
+  return channel;
+}
+
+export function chatSlotKey(channel: string, chatId: string | number): string {
+  return `${channel}:${chatId}`;
+}
+
+/** Groups, supergroups and channels have negative ids; people's private chats positive ones. */
+export function isGroupChat(chatId: string | number): boolean {
+  return Number(chatId) < 0;
+}
+
+/**
+ * Waits for send slots shared by every instance (the `RateSlot` table), the
+ * same way the core's delivery jobs do: slots SLOT_MARGIN wider than the rate, and a
+ * sender that wakes up late for its slot takes a new one.
+ */
+export class SendSlots {
+  constructor(
+    private readonly slots: RateSlots,
+    private readonly channel: string,
+    private readonly limits = TELEGRAM_LIMITS,
+  ) {}
+
+  /** Before a new message in a chat: the bot-wide slot and the chat's. */
+  async beforeMessage(chatId: string | number): Promise<void> {
+    await this.take(globalSlotKey(this.channel), 1000 / this.limits.perSecond);
+    const interval = isGroupChat(chatId) ? 60_000 / this.limits.perGroupPerMinute : 1000 / this.limits.perChatPerSecond;
+    await this.take(chatSlotKey(this.channel, chatId), interval);
+  }
+
+  /** Before an edit: only the bot-wide slot (Telegram limits new messages per chat, not edits). */
+  async beforeEdit(): Promise<void> {
+    await this.take(globalSlotKey(this.channel), 1000 / this.limits.perSecond);
+  }
+
+  /** After a 429: nobody sends before Telegram's retry_after has passed. */
+  async blockFor(ms: number): Promise<void> {
+    // Without the database only this sender waits (the caller waits out retry_after itself).
+    await this.slots.block(globalSlotKey(this.channel), new Date(Date.now() + ms)).catch(() => undefined);
+  }
+
+  private async take(key: string, intervalMs: number): Promise<void> {
+    const tolerance = SLOT_TOLERANCE_MS;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      let at: number;
+      try {
+        at = await this.slots.reserve(key, intervalMs * (1 + SLOT_MARGIN), new Date());
+      } catch {
+        // The database is briefly gone: a reply such as "please try again in a moment" still goes out;
+        // should it be one too many, Telegram answers 429 and the send waits as asked.
+        return;
+      }
+      const wait = at - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+      if (Date.now() - at <= tolerance) return;
+    }
+    // A machine too busy to keep any slot: send anyway; Telegram answers 429 if it was too much, and that is retried.
+  }
+}
