@@ -84,13 +84,18 @@ export function renderTurn(renderer: Renderer, turn: TurnResult, options: { card
     });
     actions.push(submit(t({ key: 'teams:done' }), { hr: 'answer', token: prompt.token }, false));
   } else {
-    for (const c of choices) actions.push(submit(label(renderer, locale, c), { hr: 'choice', token: prompt.token, value: c.value }, execute));
+    // Beside a text field a choice (Back, Skip, Cancel) neither needs nor checks what was typed.
+    const alone = prompt.input !== undefined ? { associatedInputs: 'none' } : {};
+    for (const c of choices) actions.push({ ...submit(label(renderer, locale, c), { hr: 'choice', token: prompt.token, value: c.value }, execute), ...alone });
   }
   if (prompt.input !== undefined && !prompt.multiple) {
     body.push({
       type: 'Input.Text',
       id: 'hrText',
       label: t({ key: 'teams:answerLabel' }),
+      // Teams checks this before it sends: Send with an empty field would only earn a "pick one" anyway.
+      isRequired: true,
+      errorMessage: t({ key: 'teams:answerRequired' }),
       ...(prompt.input === 'long-text' ? { isMultiline: true } : {}),
       ...(prompt.input === 'email' ? { style: 'Email' } : prompt.input === 'tel' ? { style: 'Tel' } : {}),
       maxLength: 4000,

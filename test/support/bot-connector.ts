@@ -44,6 +44,8 @@ export interface CardAction {
   type: 'Action.Submit' | 'Action.Execute';
   title: string;
   verb?: string;
+  /** `none`: the action sends its data alone, without (and without checking) the card's inputs. */
+  associatedInputs?: 'auto' | 'none';
   data: Record<string, unknown>;
 }
 
@@ -212,11 +214,20 @@ export class TeamsUser {
     return { activityId: last.activityId, card: now.attachments![0]!.content };
   }
 
-  /** Presses a button of a card: Action.Submit as a message with `value`, Action.Execute as an invoke. */
-  async press(match: (action: CardAction) => boolean, inputs: Record<string, string> = {}, card = this.latestCard()) {
+  /**
+   * Presses a button of a card: Action.Submit as a message with `value`, Action.Execute as an invoke.
+   * Like the Teams client, it first checks the card's required inputs (unless the action takes no
+   * inputs); when one is empty nothing is sent and `invalid` holds the card's error messages.
+   */
+  async press(match: (action: CardAction) => boolean, inputs: Record<string, string> = {}, card = this.latestCard()): Promise<{ status: number; body: unknown; sent: Received[]; invalid?: string[] }> {
     const action = card.card.actions?.find(match);
     if (!action) throw new Error(`No such button; the card has: ${card.card.actions?.map((a) => a.title).join(', ')}`);
-    const data = { ...action.data, ...inputs };
+    const withInputs = action.associatedInputs !== 'none';
+    if (withInputs) {
+      const empty = card.card.body.filter((e) => e.id && e.isRequired === true && !(inputs[e.id] ?? e.value ?? '').trim());
+      if (empty.length) return { status: 0, body: undefined, sent: [], invalid: empty.map((e) => String(e.errorMessage ?? e.id)) };
+    }
+    const data = { ...action.data, ...(withInputs ? inputs : {}) };
     if (action.type === 'Action.Submit') return this.post(this.activity({ value: data, replyToId: card.activityId }));
     const answered = await this.post(this.activity({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: action.verb, data }, trigger: 'manual' }, replyToId: card.activityId }));
     // Teams shows a card returned by the invoke in place of the card that was pressed.
