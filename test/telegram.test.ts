@@ -102,6 +102,28 @@ describe.each(backends)('Telegram on $name', (backend) => {
       expect(telegram.commands.get('de')!.find((c) => c.command === 'profile')!.description).toBe(text('de', 'telegram:command.profile'));
       expect(telegram.commands.get('ar')!.find((c) => c.command === 'language')!.description).toBe(text('ar', 'telegram:command.language'));
       expect([...telegram.commands.keys()].sort()).toEqual(['', 'ar', 'de', 'en', 'fa', 'fr', 'ru', 'tr', 'uk']);
+      // What a volunteer uses from roles and moderation is in the menu too, described in each language.
+      for (const [language, list] of telegram.commands) {
+        const locale = language || 'de';
+        for (const command of ['report', 'read', 'follow', 'request', 'mine']) {
+          expect(list.find((c) => c.command === command)?.description, `${command} in ${locale}`).toBe(text(locale, `telegram:command.${command}`));
+        }
+      }
+    });
+
+    it('answers the menu commands from moderation with their flows', async () => {
+      const [volunteer] = await volunteers([{ locale: 'de', activities: ['sorting_donations'] }]);
+      const chat = volunteer!.chat;
+      await chat.say('/report');
+      expect(chat.last.text).toContain(text('de', 'moderation:callReport.none'));
+      await chat.say('/read');
+      expect(chat.last.text).toContain(text('de', 'moderation:read.none'));
+      await chat.say('/mine');
+      expect(chat.last.text).toContain(text('de', 'moderation:mine.none'));
+      // Registered just now: the first right can be asked for only after a while.
+      await chat.say('/request');
+      expect(chat.last.text).toContain(text('de', 'moderation:request.tooEarly', { role: 'Kommentierende' }).split('{{')[0]!);
+      expect(await prisma().roleRequest.count({ where: { personId: volunteer!.id } })).toBe(0);
     });
 
     it('registers a person in German with buttons, ticks, the contact and location buttons, and sends the export as a file', async () => {

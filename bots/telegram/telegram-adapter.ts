@@ -12,8 +12,12 @@ import type { Renderer } from './telegram-renderer.js';
 
 export const TELEGRAM_CHANNEL = 'telegram';
 
-/** The commands shown in Telegram's menu, each described in every language (`telegram:command.<name>`). */
-export const MENU_COMMANDS = ['start', 'help', 'profile', 'language', 'calls', 'commitments', 'calendar', 'pause', 'resume', 'export', 'delete', 'cancel'] as const;
+/**
+ * The commands shown in Telegram's menu, each described in every language (`telegram:command.<name>`):
+ * what a volunteer uses (one list per language, not per role).
+ * The commands of writers, coordinators and moderators work too; /help names them.
+ */
+export const MENU_COMMANDS = ['start', 'help', 'profile', 'language', 'calls', 'commitments', 'report', 'calendar', 'read', 'follow', 'request', 'mine', 'pause', 'resume', 'export', 'delete', 'cancel'] as const;
 
 export interface TelegramSettings {
   token: string;
