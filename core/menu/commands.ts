@@ -10,6 +10,7 @@ import { REGISTRATION } from '../registration/registration-flow.js';
 import { callsOverview, startPostCall } from '../calls/post-call-flow.js';
 import { calendarCommand, commitmentsCommand } from '../calls/commitments.js';
 import { moderationCommands } from '../moderation/commands.js';
+import { informationCommands, startInfo } from '../information/index.js';
 
 function needsRegistration(ctx: FlowContext, then: () => Transition | Promise<Transition>) {
   return ctx.person ? then() : stay(ctx, msg('errors:NOT_REGISTERED'));
@@ -38,9 +39,10 @@ export const commands: CommandTable = {
     return { next: { flow: REGISTRATION, step: 'language' } };
   },
   help: (ctx) => (ctx.person ? stay(ctx, msg('conversation:help'), msg('moderation:help')) : stay(ctx, msg('conversation:helpUnregistered'))),
-  menu: (ctx) => needsRegistration(ctx, () => ({ next: { flow: MENU, step: 'main' } })),
+  // A person who only reads information has no volunteer profile: their home and settings are /info.
+  menu: (ctx) => needsRegistration(ctx, () => (ctx.person!.kind === 'refugee' ? startInfo(ctx) : { next: { flow: MENU, step: 'main' } })),
   language: (ctx) => chooseLanguage(ctx),
-  profile: (ctx) => needsRegistration(ctx, () => ({ next: { flow: PROFILE, step: 'view' } })),
+  profile: (ctx) => needsRegistration(ctx, () => (ctx.person!.kind === 'refugee' ? startInfo(ctx) : { next: { flow: PROFILE, step: 'view' } })),
   export: (ctx) => needsRegistration(ctx, () => exportTransition(ctx)),
   delete: (ctx) => needsRegistration(ctx, () => ({ next: { flow: DELETE, step: 'confirm' } })),
   cancel: (ctx) => {
@@ -50,4 +52,5 @@ export const commands: CommandTable = {
   commitments: (ctx) => needsRegistration(ctx, () => commitmentsCommand(ctx)),
   calendar: (ctx) => needsRegistration(ctx, () => calendarCommand(ctx)),
   ...moderationCommands,
+  ...informationCommands,
 };
