@@ -213,3 +213,82 @@ describe.each(backends)('information for refugees on $name', (backend) => {
     expect(await db.database.prisma.infoProfile.count()).toBe(2);
   });
 });
+
+describe.each(backends)('information in quiet hours on $name', (backend) => {
+  let db: TestDatabase;
+  let service: RunningApp;
+  let writer: SeededVolunteer;
+  let moderator: SeededVolunteer;
+  let russian: WebChatClient;
+  const ref = (id: string) => id.slice(0, 8);
+  const latest = (authorId: string) => db.database.prisma.submission.findFirstOrThrow({ where: { authorId }, orderBy: { createdAt: 'desc' } });
+
+  beforeAll(async () => {
+    db = await backend.create();
+    // Quiet from this hour for two hours, in the region's time zone: now is quiet.
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: 'Europe/Berlin' }).format(new Date()));
+    service = await startApp(db.database, { QUIET_HOURS: `${hour}-${(hour + 2) % 24}` });
+    expect((await service.app.store.regions.getDefault())!.timeZone).toBe('Europe/Berlin');
+    writer = await person(db.database.prisma, service, 'de', ['writer']);
+    moderator = await person(db.database.prisma, service, 'de', ['moderator']);
+  });
+  afterAll(async () => {
+    await service?.close();
+    await db?.destroy();
+  });
+
+  async function submit(title: string, body: string, language: string) {
+    await writer.chat.say('/submit');
+    await writer.chat.tap('information');
+    await writer.chat.say(title);
+    await writer.chat.say(body);
+    await writer.chat.tap('health');
+    await writer.chat.tap(language);
+    await writer.chat.tap('skip');
+    await writer.chat.tap('send');
+    return latest(writer.id);
+  }
+
+  it('from /start a person chooses “only information”, a topic and Ukrainian as second language', async () => {
+    russian = new WebChatClient(service.url, 'ru;q=1');
+    await russian.open();
+    await russian.tap('ru');
+    expect(russian.view.prompt!.choices.map((c) => c.value)).toEqual(['agree', 'decline', 'info']);
+    await russian.tap('info');
+    expect(russian.question).toContain('/delete');
+    await russian.tap('agree');
+    await russian.pick(['health']);
+    await russian.tap('uk');
+    expect(russian.question).toBe(rendered(service, 'ru', msg('information:home')));
+    const row = await db.database.prisma.person.findFirstOrThrow({ where: { kind: 'refugee' }, include: { infoProfile: true } });
+    expect([row.locale, row.firstName, row.email, row.infoProfile?.secondLocale, row.infoProfile?.topics]).toEqual(['ru', null, null, 'uk', ['health']]);
+  });
+
+  it('an item in the second language waits for the end of quiet hours; an urgent one comes at once', async () => {
+    const calm = await submit('Щеплення для дітей', 'Безкоштовні щеплення для дітей у міському центрі здоров’я щосереди.', 'uk');
+    await moderator.chat.say('/review');
+    await moderator.chat.tap('green');
+    await service.app.worker.drain();
+    expect(await inbox(russian)).toEqual([]);
+    const held = await db.database.prisma.job.findFirstOrThrow({ where: { key: { startsWith: `info:${calm.id}:` } } });
+    expect(held.runAt.getTime()).toBeGreaterThan(Date.now() + 60_000);
+
+    const urgent = await submit('Notdienst am Wochenende', 'Die Notdienstpraxis am Klinikum ist am Wochenende durchgehend geöffnet.', 'de');
+    await moderator.chat.say(`/urgent ${ref(urgent.id)}`);
+    expect(moderator.chat.said).toBe(rendered(service, 'de', msg('information:urgentCommand.done', { ref: ref(urgent.id) })));
+    await moderator.chat.say('/review');
+    await moderator.chat.tap('green');
+    await service.app.worker.drain();
+    expect(await inbox(russian)).toEqual([
+      rendered(service, 'ru', msg('information:newUrgentFallback', { topic: msg('moderation:topic.health'), title: 'Notdienst am Wochenende', body: 'Die Notdienstpraxis am Klinikum ist am Wochenende durchgehend geöffnet.', language: { language: 'de' } })),
+    ]);
+  });
+
+  it('only a moderator marks an item urgent', async () => {
+    const item = await latest(writer.id);
+    await writer.chat.say(`/urgent ${ref(item.id)}`);
+    expect(writer.chat.said).toBe(rendered(service, 'de', msg('moderation:denied.role', { roles: [msg('moderation:role.moderator'), msg('moderation:role.admin')] })));
+    await moderator.chat.say('/urgent nothing');
+    expect(moderator.chat.said).toBe(rendered(service, 'de', msg('information:urgentCommand.usage')));
+  });
+});
