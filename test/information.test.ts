@@ -284,6 +284,23 @@ describe.each(backends)('information in quiet hours on $name', (backend) => {
     ]);
   });
 
+  it('a person who only reads information gets their own help and menu, never the volunteer profile', async () => {
+    await russian.say('/help');
+    expect(russian.said).toBe(rendered(service, 'ru', msg('information:help')));
+    await russian.say('/cancel');
+    expect(russian.view.prompt!.choices.map((c) => c.value)).toEqual(['info', 'language', 'help', 'delete']);
+    await russian.tap('info');
+    expect(russian.question).toBe(rendered(service, 'ru', msg('information:home')));
+    await russian.say('/profile');
+    expect(russian.question).toBe(rendered(service, 'ru', msg('information:home')));
+    await russian.tap('settings');
+    await russian.pick(['health', 'work']);
+    await russian.tap('none');
+    expect(russian.said).toBe(rendered(service, 'ru', msg('information:saved', { topics: [msg('moderation:topic.health'), msg('moderation:topic.work')] })));
+    const profile = await db.database.prisma.infoProfile.findFirstOrThrow();
+    expect([profile.topics, profile.secondLocale]).toEqual([['health', 'work'], null]);
+  });
+
   it('only a moderator marks an item urgent', async () => {
     const item = await latest(writer.id);
     await writer.chat.say(`/urgent ${ref(item.id)}`);

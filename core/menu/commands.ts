@@ -38,7 +38,10 @@ export const commands: CommandTable = {
     if (ctx.state.flow === REGISTRATION) return stay(ctx, msg('registration:continue'));
     return { next: { flow: REGISTRATION, step: 'language' } };
   },
-  help: (ctx) => (ctx.person ? stay(ctx, msg('conversation:help'), msg('moderation:help')) : stay(ctx, msg('conversation:helpUnregistered'))),
+  help: (ctx) => {
+    if (ctx.person?.kind === 'refugee') return stay(ctx, msg('information:help'));
+    return ctx.person ? stay(ctx, msg('conversation:help'), msg('moderation:help'), msg('information:helpVolunteer')) : stay(ctx, msg('conversation:helpUnregistered'));
+  },
   // A person who only reads information has no volunteer profile: their home and settings are /info.
   menu: (ctx) => needsRegistration(ctx, () => (ctx.person!.kind === 'refugee' ? startInfo(ctx) : { next: { flow: MENU, step: 'main' } })),
   language: (ctx) => chooseLanguage(ctx),
