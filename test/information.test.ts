@@ -183,6 +183,11 @@ describe.each(backends)('information for refugees on $name', (backend) => {
     await writer.chat.say('/questions');
     expect(writer.chat.said).toBe(rendered(service, 'de', msg('information:questions.denied')));
 
+    await service.app.worker.drain();
+    // The region's answerers hear that a question waits, without its text; the writer does not.
+    expect(await inbox(coordinator.chat)).toEqual([rendered(service, 'en', msg('information:questions.waiting'))]);
+    expect(await inbox(moderator.chat)).toContain(rendered(service, 'de', msg('information:questions.waiting')));
+    expect(await inbox(writer.chat)).not.toContain(rendered(service, 'de', msg('information:questions.waiting')));
     await coordinator.chat.say('/questions');
     expect(coordinator.chat.question).toBe(rendered(service, 'en', msg('information:questions.header', { count: 1 })));
     const id = coordinator.chat.view.prompt!.choices[0]!.value;

@@ -2,6 +2,7 @@ import { msg } from '../messages.js';
 import type { Flow, FlowContext, PromptSpec, Transition } from '../conversation/flow.js';
 import { stay } from '../conversation/flow.js';
 import { TOPICS } from '../moderation/settings.js';
+import { notifyPerson } from '../moderation/notify.js';
 import { answerSetup, askSetup, choiceOf, go, home, INFO } from './onboarding.js';
 import { PAGE_SIZE, pickVersion, readingOrder, readingsFor, type Reading } from './reading.js';
 
@@ -116,6 +117,10 @@ export const infoFlow: Flow = {
       const id = ctx.services.newId();
       await ctx.repos.information.ask({ id, regionId: ctx.person.regionId, personId: ctx.person.id, submissionId: a ?? null, text }, ctx.services.now());
       await ctx.repos.audit.append({ actorId: ctx.person.id, action: 'information.asked', subjectType: 'question', subjectId: id });
+      // The answerers hear that a question waits, not what it says: they read it in /questions.
+      for (const answerer of await ctx.repos.information.answerers(ctx.person.regionId)) {
+        if (answerer !== ctx.person.id) await notifyPerson(ctx.repos, answerer, msg('information:questions.waiting'), `question:${id}:${answerer}`);
+      }
       return home(msg('information:question.sent'));
     }
     if (value === 'topic') return go('topic', {});

@@ -65,4 +65,9 @@ export interface InformationRepository {
   /** Records the answer once: of two people answering at once exactly one gets true. */
   answer(id: string, answer: string, byId: string, at: Date): Promise<boolean>;
   questionsOf(personId: string): Promise<InfoQuestion[]>;
+  /**
+   * Active people of the region who may answer its questions: moderators and admins of the
+   * region or of every region, coordinators whose grant is in the region.
+   */
+  answerers(regionId: string): Promise<string[]>;
 }

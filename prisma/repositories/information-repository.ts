@@ -85,5 +85,17 @@ export function informationRepository(db: Db): InformationRepository {
     async questionsOf(personId) {
       return db.infoQuestion.findMany({ where: { personId }, orderBy: { createdAt: 'asc' } });
     },
+    async answerers(regionId) {
+      const rows = await db.roleGrant.findMany({
+        where: {
+          revokedAt: null,
+          person: { regionId, status: 'active' },
+          OR: [{ role: { in: ['moderator', 'admin'] }, OR: [{ regionId: null }, { regionId }] }, { role: 'coordinator', regionId }],
+        },
+        select: { personId: true },
+        distinct: ['personId'],
+      });
+      return rows.map((r) => r.personId);
+    },
   };
 }
