@@ -144,7 +144,11 @@ describe.each(backends)('information for refugees on $name', (backend) => {
 
   it('search by a word finds an item in the reader’s languages only', async () => {
     await ukrainian.say('/info');
+    await ukrainian.say('hello');
+    expect(ukrainian.said).toBe(rendered(service, 'uk', msg('conversation:pickOne')));
     await ukrainian.tap('search');
+    await ukrainian.say('д');
+    expect(ukrainian.said).toBe(rendered(service, 'uk', msg('information:search.invalid', { min: 2, max: 60 })));
     await ukrainian.say('довідк');
     expect(ukrainian.question).toBe(rendered(service, 'uk', msg('information:search.header', { word: 'довідк', count: 1 })));
     expect(ukrainian.view.prompt!.choices.map((c) => c.value)).toEqual([`i:${ids.uk}`, 'back']);
@@ -175,6 +179,8 @@ describe.each(backends)('information for refugees on $name', (backend) => {
     const question = 'کجا می‌توانم برای کلاس زبان آلمانی ثبت‌نام کنم؟';
     await persian.say('/info');
     await persian.tap('ask');
+    await persian.say('?');
+    expect(persian.said).toBe(rendered(service, 'fa', msg('information:question.invalid', { min: 3, max: 1000 })));
     await persian.say(question);
     expect(persian.said).toBe(rendered(service, 'fa', msg('information:question.sent')));
     // A refugee or a writer cannot read the queue.

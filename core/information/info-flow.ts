@@ -106,12 +106,13 @@ export const infoFlow: Flow = {
       return go('found.0', { word } as Record<string, unknown>);
     }
     if (step === 'item') {
-      if (value === 'ask') return go(`ask.${a}`, {});
+      if (value === 'ask') return ctx.person.status === 'banned' ? stay(ctx, msg('moderation:denied.banned')) : go(`ask.${a}`, {});
       if (value === 'back') return home();
       return stay(ctx, msg('conversation:pickOne'));
     }
     if (step === 'ask') {
       if (value === 'back') return a ? go(`item.${a}`, {}) : home();
+      if (ctx.person.status === 'banned') return home(msg('moderation:denied.banned'));
       const text = answer.type === 'text' ? answer.text.trim() : '';
       if (text.length < 3 || text.length > QUESTION_MAX) return stay(ctx, msg('information:question.invalid', { min: 3, max: QUESTION_MAX }));
       const id = ctx.services.newId();
@@ -125,7 +126,7 @@ export const infoFlow: Flow = {
     }
     if (value === 'topic') return go('topic', {});
     if (value === 'search') return go('search', {});
-    if (value === 'ask') return go('ask', {});
+    if (value === 'ask') return ctx.person.status === 'banned' ? stay(ctx, msg('moderation:denied.banned')) : go('ask', {});
     if (value === 'settings') return go((await ctx.repos.regions.list()).length > 1 ? 'region' : 'topics', { edit: true });
     if (value === 'delete') return { next: { flow: 'delete', step: 'confirm' } };
     return stay(ctx, msg('conversation:pickOne'));
