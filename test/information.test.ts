@@ -223,6 +223,33 @@ describe.each(backends)('information for refugees on $name', (backend) => {
     expect(await db.database.prisma.person.count({ where: { kind: 'refugee', locale: 'ar' } })).toBe(0);
     expect(await db.database.prisma.infoProfile.count()).toBe(2);
   });
+
+  it('with several regions a person may pick theirs; their question goes only to that region', async () => {
+    const north = { id: randomUUID(), slug: 'northeim', name: 'Northeim', centerLat: 51.7, centerLon: 10.0, radiusKm: 15, isDefault: false, timeZone: 'Europe/Berlin', privacyNoticeVersion: '1', controllerName: null, contactEmail: null };
+    expect(await service.app.store.regions.create(north, [])).toBe(true);
+    const chat = new WebChatClient(service.url, 'tr;q=1');
+    await chat.open();
+    await chat.say('/info');
+    await chat.tap('tr');
+    await chat.tap('agree');
+    expect(chat.question).toBe(rendered(service, 'tr', msg('information:ask.region')));
+    expect(chat.view.prompt!.choices.map((c) => c.label)).toContain('Northeim');
+    await chat.tap(north.id);
+    await chat.pick([]);
+    await chat.tap('none');
+    expect(chat.said).toBe(rendered(service, 'tr', msg('information:savedNoTopics')));
+    expect((await db.database.prisma.person.findFirstOrThrow({ where: { locale: 'tr', kind: 'refugee' } })).regionId).toBe(north.id);
+    // Northeim has nothing published: the other region's items are not shown.
+    await chat.tap('topic');
+    await chat.tap('housing');
+    expect(chat.question).toBe(rendered(service, 'tr', msg('information:list.none', { topic: msg('moderation:topic.housing') })));
+    await chat.tap('back');
+    await chat.tap('back');
+    await chat.tap('ask');
+    await chat.say('Northeim’de Almanca kursu var mı?');
+    await coordinator.chat.say('/questions');
+    expect(coordinator.chat.question).toBe(rendered(service, 'en', msg('information:questions.none')));
+  });
 });
 
 describe.each(backends)('information in quiet hours on $name', (backend) => {
