@@ -287,12 +287,14 @@ describe.each(backends)('information in quiet hours on $name', (backend) => {
     return latest(writer.id);
   }
 
-  it('from /start a person chooses “only information”, a topic and Ukrainian as second language', async () => {
+  it('in the middle of /start a person switches to /info and chooses a topic and Ukrainian as second language', async () => {
     russian = new WebChatClient(service.url, 'ru;q=1');
     await russian.open();
+    await russian.say('/start');
+    expect(russian.said).toBe([msg('registration:continue'), msg('information:startHint')].map((m) => rendered(service, 'ru', m)).join('\n'));
     await russian.tap('ru');
-    expect(russian.view.prompt!.choices.map((c) => c.value)).toEqual(['agree', 'decline', 'info']);
-    await russian.tap('info');
+    await russian.say('/info');
+    await russian.tap('ru');
     expect(russian.question).toContain('/delete');
     await russian.tap('agree');
     await russian.pick(['health']);

@@ -35,8 +35,9 @@ export const commands: CommandTable = {
   calls: (ctx) => callsOverview(ctx),
   start: (ctx) => {
     if (ctx.person) return { messages: [msg('conversation:alreadyRegistered')], next: { flow: MENU, step: 'main' } };
-    if (ctx.state.flow === REGISTRATION) return stay(ctx, msg('registration:continue'));
-    return { next: { flow: REGISTRATION, step: 'language' } };
+    if (ctx.state.flow === REGISTRATION) return stay(ctx, msg('registration:continue'), msg('information:startHint'));
+    // A refugee looking for information needs no volunteer registration: /start points to /info.
+    return { messages: [msg('information:startHint')], next: { flow: REGISTRATION, step: 'language' } };
   },
   help: (ctx) => {
     if (ctx.person?.kind === 'refugee') return stay(ctx, msg('information:help'));

@@ -25,14 +25,11 @@ export const privacyStep: Step = {
     choices: [
       { value: 'agree', label: msg('registration:privacy.agree') },
       { value: 'decline', label: msg('registration:privacy.decline') },
-      // Refugees looking for information need no volunteer profile: they go to /info's own, shorter setup.
-      ...(ctx.person ? [] : [{ value: 'info', label: msg('information:startChoice') }]),
     ],
   }),
   accept: (ctx, _draft, answer) => {
     const value = chosen(answer)?.[0];
     if (value === 'decline') return { error: msg('registration:privacy.declined') };
-    if (value === 'info' && !ctx.person) return { transition: { next: { flow: 'info', step: 'privacy', data: {} } } };
     if (value !== 'agree') return { error: msg('conversation:pickOne') };
     return { patch: { consentAt: ctx.services.now().toISOString(), noticeVersion: ctx.region.privacyNoticeVersion } };
   },
