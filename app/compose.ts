@@ -16,6 +16,7 @@ import {
   ensureDefaultRegion,
   JobWorker,
   moderationJobHandlers,
+  withInformationFanOut,
   type ConversationEngine,
   type ConversationServices,
   type MessengerPort,
@@ -165,7 +166,13 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     handlers: {
       ...callJobHandlers({ store, dispatcher, messengers, slots: rateSlots(db.prisma), now: services.now }),
-      ...moderationJobHandlers({ store, messengers, slots: rateSlots(db.prisma), now: services.now }),
+      ...withInformationFanOut(moderationJobHandlers({ store, messengers, slots: rateSlots(db.prisma), now: services.now }), {
+        store,
+        messengers,
+        slots: rateSlots(db.prisma),
+        now: services.now,
+        quietHours: config.calls.quietHours,
+      }),
       'call.status': callStatusJobHandler({ store, messengers, now: services.now, defaultLocale: config.defaultLocale }),
     },
     lockMs: config.jobLockMs,

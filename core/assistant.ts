@@ -11,6 +11,7 @@ import { registrationFlow } from './registration/registration-flow.js';
 import { postCallFlow } from './calls/post-call-flow.js';
 import type { CallPosting } from './calls/post-call.js';
 import { commitmentsFlow, manageCallsFlow } from './calls/manage-flows.js';
+import { informationFlows } from './information/index.js';
 
 /** The conversation every channel offers, with all of today's flows and commands. */
 export function createConversationEngine(store: Store, services: ConversationServices, answerHandlers: AnswerHandler[] = [], posting?: CallPosting): ConversationEngine {
@@ -18,7 +19,7 @@ export function createConversationEngine(store: Store, services: ConversationSer
     store,
     services,
     answerHandlers,
-    flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow, postCallFlow(() => posting), commitmentsFlow, manageCallsFlow],
+    flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow, postCallFlow(() => posting), commitmentsFlow, manageCallsFlow, ...informationFlows],
     commands,
     initialState: (registered) => (registered ? { flow: 'menu', step: 'main' } : { flow: 'registration', step: 'language' }),
   }));

@@ -1,3 +1,4 @@
+import type { InformationRepository } from './information/ports.js';
 import type { Person, Profile } from './people/person.js';
 import type { Activity, Region } from './regions/region.js';
 import type { ConversationState } from './conversation/state.js';
@@ -211,6 +212,7 @@ export interface Repositories {
   sanctions: SanctionRepository;
   callReports: CallReportRepository;
   abuseReports: AbuseReportRepository;
+  information: InformationRepository;
 }
 
 /** The repositories plus a unit of work: everything inside `transaction` commits or nothing does. */

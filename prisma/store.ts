@@ -21,6 +21,7 @@ import { submissionRepository } from './repositories/submission-repository.js';
 import { sanctionRepository } from './repositories/sanction-repository.js';
 import { callReportRepository } from './repositories/call-report-repository.js';
 import { abuseReportRepository } from './repositories/abuse-report-repository.js';
+import { informationRepository } from './repositories/information-repository.js';
 
 function repositories(db: Db): Repositories {
   return {
@@ -44,6 +45,7 @@ function repositories(db: Db): Repositories {
     sanctions: sanctionRepository(db),
     callReports: callReportRepository(db),
     abuseReports: abuseReportRepository(db),
+    information: informationRepository(db),
   };
 }
 

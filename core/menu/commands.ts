@@ -10,6 +10,7 @@ import { REGISTRATION } from '../registration/registration-flow.js';
 import { callsOverview, startPostCall } from '../calls/post-call-flow.js';
 import { calendarCommand, commitmentsCommand } from '../calls/commitments.js';
 import { moderationCommands } from '../moderation/commands.js';
+import { informationCommands, startInfo } from '../information/index.js';
 
 function needsRegistration(ctx: FlowContext, then: () => Transition | Promise<Transition>) {
   return ctx.person ? then() : stay(ctx, msg('errors:NOT_REGISTERED'));
@@ -34,14 +35,19 @@ export const commands: CommandTable = {
   calls: (ctx) => callsOverview(ctx),
   start: (ctx) => {
     if (ctx.person) return { messages: [msg('conversation:alreadyRegistered')], next: { flow: MENU, step: 'main' } };
-    // At the first question there is nothing to continue yet (a chat's first message is often /start).
-    if (ctx.state.flow === REGISTRATION) return ctx.state.step === 'language' ? stay(ctx) : stay(ctx, msg('registration:continue'));
+    // At the first question there is nothing to continue yet (a chat's first message is often /start);
+    // that question itself tells a refugee looking for information about /info.
+    if (ctx.state.flow === REGISTRATION) return ctx.state.step === 'language' ? stay(ctx) : stay(ctx, msg('registration:continue'), msg('information:startHint'));
     return { next: { flow: REGISTRATION, step: 'language' } };
   },
-  help: (ctx) => (ctx.person ? stay(ctx, msg('conversation:help'), msg('moderation:help')) : stay(ctx, msg('conversation:helpUnregistered'))),
-  menu: (ctx) => needsRegistration(ctx, () => ({ next: { flow: MENU, step: 'main' } })),
+  help: (ctx) => {
+    if (ctx.person?.kind === 'refugee') return stay(ctx, msg('information:help'));
+    return ctx.person ? stay(ctx, msg('conversation:help'), msg('moderation:help'), msg('information:helpVolunteer')) : stay(ctx, msg('conversation:helpUnregistered'));
+  },
+  // A person who only reads information has no volunteer profile: their home and settings are /info.
+  menu: (ctx) => needsRegistration(ctx, () => (ctx.person!.kind === 'refugee' ? startInfo(ctx) : { next: { flow: MENU, step: 'main' } })),
   language: (ctx) => chooseLanguage(ctx),
-  profile: (ctx) => needsRegistration(ctx, () => ({ next: { flow: PROFILE, step: 'view' } })),
+  profile: (ctx) => needsRegistration(ctx, () => (ctx.person!.kind === 'refugee' ? startInfo(ctx) : { next: { flow: PROFILE, step: 'view' } })),
   export: (ctx) => needsRegistration(ctx, () => exportTransition(ctx)),
   delete: (ctx) => needsRegistration(ctx, () => ({ next: { flow: DELETE, step: 'confirm' } })),
   cancel: (ctx) => {
@@ -51,4 +57,5 @@ export const commands: CommandTable = {
   commitments: (ctx) => needsRegistration(ctx, () => commitmentsCommand(ctx)),
   calendar: (ctx) => needsRegistration(ctx, () => calendarCommand(ctx)),
   ...moderationCommands,
+  ...informationCommands,
 };

@@ -13,9 +13,13 @@ export function menuFlow(commands: () => CommandTable): Flow {
   return {
     id: MENU,
     forRegistered: true,
-    ask: () => ({
+    ask: (ctx) => ({
       text: msg('menu:prompt'),
-      choices: MENU_ENTRIES.map((entry) => ({ value: entry, label: msg(`menu:entry.${entry}`) })),
+      // A person who only reads information has no volunteer profile; their information comes first.
+      choices:
+        ctx.person?.kind === 'refugee'
+          ? [{ value: 'info', label: msg('information:menuEntry') }, ...MENU_ENTRIES.filter((e) => e !== 'profile').map((entry) => ({ value: entry, label: msg(`menu:entry.${entry}`) }))]
+          : MENU_ENTRIES.map((entry) => ({ value: entry, label: msg(`menu:entry.${entry}`) })),
     }),
     answer: async (ctx, answer) => {
       if (answer.type !== 'choice') return stay(ctx, msg('conversation:notUnderstood'));

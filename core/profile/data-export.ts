@@ -8,11 +8,18 @@ import type { Repositories } from '../store.js';
 export async function exportPersonData(repos: Repositories, personId: string) {
   const person = await repos.people.findById(personId);
   if (!person) throw new DomainError(ErrorCode.PersonNotFound);
-  const [identities, consents] = await Promise.all([repos.identities.listForPerson(personId), repos.consents.listForPerson(personId)]);
+  const [identities, consents, information, questions] = await Promise.all([
+    repos.identities.listForPerson(personId),
+    repos.consents.listForPerson(personId),
+    repos.information.profile(personId),
+    repos.information.questionsOf(personId),
+  ]);
   return {
     exportedAt: new Date().toISOString(),
     profile: person,
     channels: identities.map(({ channel, address, preferred, createdAt, unreachableSince }) => ({ channel, address, preferred, createdAt, unreachableSince })),
     consents: consents.map(({ kind, noticeVersion, locale, givenAt, withdrawnAt }) => ({ kind, noticeVersion, locale, givenAt, withdrawnAt })),
+    information: information && { topics: information.topics, secondLocale: information.secondLocale, createdAt: information.createdAt, updatedAt: information.updatedAt },
+    questions: questions.map(({ text, answer, createdAt, answeredAt }) => ({ text, answer, createdAt, answeredAt })),
   };
 }
