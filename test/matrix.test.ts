@@ -7,6 +7,7 @@ import { MatrixClient } from 'matrix-bot-sdk';
 import { AdminService, DeliveryError, isolate, msg, type HelperCall } from '../core/index.js';
 import { MATRIX_CHANNEL, MatrixMessenger } from '../bots/matrix/index.js';
 import { MatrixSender } from '../bots/matrix/matrix-send.js';
+import { matrixCommands } from '../bots/matrix/matrix-render.js';
 import { matrixStore } from '../prisma/repositories/matrix-repository.js';
 import { backends, createPostgresDatabase, type TestDatabase } from './support/databases.js';
 import { text } from './support/locale-text.js';
@@ -87,7 +88,8 @@ describe.skipIf(missing !== null && !REQUIRED)('the Matrix bot against a real Sy
       expect(greeting.content.msgtype).toBe('m.notice');
       expect(greeting.content.format).toBe('org.matrix.custom.html');
       expect(greeting.content.formatted_body).toContain('<ol>');
-      expect(body(greeting)).toContain(text('de', 'registration:ask.language'));
+      // The question names /info as !info: commands are typed with "!" on Matrix.
+      expect(body(greeting)).toContain(matrixCommands(text('de', 'registration:ask.language')));
 
       // The language by its number in the list.
       const language = locale === 'de' ? 'Deutsch' : 'العربية';
