@@ -90,8 +90,8 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
     },
     'call.cancelled': async (payload) => {
       const call = await store.calls.findById(String(payload.callId));
+      // The status update was enqueued with this job, in the cancelling transaction (cancelCall).
       if (!call || call.status !== 'cancelled') return;
-      await requestStatusUpdate(store.jobs, call.id, deps.now());
       await closeAsks(call, (locale) => ({ locale, messages: [msg('calls:cancelledNotice', { title: call.title })] }));
       for (const personId of (payload.accepted as string[] | undefined) ?? []) {
         const person = await store.people.findById(personId);
