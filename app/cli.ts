@@ -89,7 +89,7 @@ async function run(argv: string[]): Promise<number> {
       if (status.missing.length) console.log(`Applied but not in this release: ${status.missing.join(', ')}`);
       return status.failed.length ? 1 : 0;
     }
-    const store = prismaStore(db.prisma);
+    const store = prismaStore(db.prisma, db.sql);
     await ensureDefaultRegion(store, { name: config.region.name, controllerName: config.region.controller, contactEmail: config.region.contact });
     const admin = new AdminService(store, randomUUID);
     switch (`${group} ${action ?? ''}`.trim()) {

@@ -68,7 +68,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
   if (!translations.locales.some((l) => l.code === config.defaultLocale)) {
     throw new ConfigError(`DEFAULT_LOCALE must be one of ${translations.locales.map((l) => l.code).join(', ')} (got "${config.defaultLocale}").`);
   }
-  const store = prismaStore(db.prisma);
+  const store = prismaStore(db.prisma, db.sql);
   await ensureDefaultRegion(store, { name: config.region.name, controllerName: config.region.controller, contactEmail: config.region.contact });
 
   const services: ConversationServices = {

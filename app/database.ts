@@ -8,10 +8,13 @@ import { applyMigrations, migrationStatus, pgliteTarget, postgresTarget, type Mi
 import type { Config } from './config.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import type { Logger } from './logger.js';
+import type { Sql } from '../prisma/repositories/db.js';
 
 export interface Database {
   kind: 'pglite' | 'postgres';
   prisma: PrismaClient;
+  /** The driver under Prisma, for the hot-path statements (see prisma/repositories/db.ts). */
+  sql: Sql;
   migrations(): Promise<MigrationStatus>;
   /** A cheap round trip, for the readiness check. */
   ping(): Promise<void>;
@@ -34,7 +37,8 @@ export async function openDatabase(config: Config['database'], options: OpenOpti
   const migrateLog = { log: (msg: string, data?: object) => log.info(data ?? {}, msg), warn: (msg: string, data?: object) => log.warn(data ?? {}, msg) };
 
   if (config.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.url, max: 2 });
+    // One pool for Prisma, the hot-path statements, migrations and the readiness check (node-postgres's default size, 10).
+    const pool = new pg.Pool({ connectionString: config.url });
     pool.on('error', (error) => log.warn({ err: { message: error.message } }, 'idle PostgreSQL connection failed'));
     const target = postgresTarget(pool);
     try {
@@ -43,10 +47,11 @@ export async function openDatabase(config: Config['database'], options: OpenOpti
       await pool.end();
       throw error;
     }
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.url }) });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       kind: 'postgres',
       prisma,
+      sql: { query: async <Row>(text: string, values: unknown[], name?: string) => (await pool.query({ text, values, name })).rows as Row[] },
       migrations: () => migrationStatus(target),
       ping: async () => void (await pool.query('select 1')),
       close: async () => {
@@ -77,6 +82,7 @@ export async function embedded(db: PGlite, lock: DataDirLock | null, options: Op
   return {
     kind: 'pglite',
     prisma,
+    sql: { query: async <Row>(text: string, values: unknown[]) => (await db.query<Row>(text, values)).rows },
     migrations: () => migrationStatus(target),
     ping: async () => void (await db.query('select 1')),
     close: async () => {

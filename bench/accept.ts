@@ -19,7 +19,7 @@ const VOLUNTEERS = 200;
 const HELPERS_NEEDED = 5;
 const ROUNDS = 3;
 const HOUR = 3600_000;
-/** PrismaPg opens a pg.Pool with node-postgres's default size when given only a connection string. */
+/** app/database.ts opens one pg.Pool of node-postgres's default size for Prisma and the hot-path statements. */
 export const PRISMA_PG_POOL_DEFAULT = (pg.defaults as { max?: number }).max ?? 10;
 const FLOOR = 'floor on PostgreSQL (pool 10, one conditional UPDATE … RETURNING plus the insert): p99 40 ms; target p99 ≤ 60 ms, zero overbooking';
 
@@ -45,9 +45,12 @@ export const acceptResults: AcceptRound[] = [];
 
 export interface AcceptCalibration {
   backend: Database['kind'];
-  /** The issue's floor measured here: the same 200 accepts as bare SQL, no Prisma (p50, p99, ms). */
+  /** The issue's floor measured here: the same 200 accepts as one bare SQL statement each, no Prisma (p50, p99, ms). */
   floorP50: number;
   floorP99: number;
+  /** The same as three statements in a transaction (BEGIN … COMMIT): the row lock is held over round trips. */
+  transactionP50: number;
+  transactionP99: number;
   /** One answer at a time through CallAnswers: wall and CPU time per answer (ms), winning and losing path. */
   serialAcceptMs: number;
   serialAcceptCpuMs: number;
@@ -57,6 +60,9 @@ export interface AcceptCalibration {
 
 /** Filled by {@link benchAccept}: what this machine can do at best, to read the rounds against. */
 export const acceptCalibrations: AcceptCalibration[] = [];
+
+/** Runs one statement on the backend's pool (autocommit); the number of rows it returned. */
+type RawQuery = (sql: string, params: unknown[]) => Promise<number>;
 
 /** Runs SQL in one transaction on one connection of the backend (pg pool or PGlite). */
 type RawTransaction = (work: (query: (sql: string, params: unknown[]) => Promise<number>) => Promise<void>) => Promise<void>;
@@ -128,10 +134,35 @@ async function createCall(db: Database, seeded: Seeded, title: string, helpersNe
 const acceptEvent = (callId: string, address: string) => ({ channel: 'web', address, eventId: randomUUID(), input: { type: 'choice' as const, token: `call:${callId}`, values: ['accept'] } });
 
 /**
- * The issue's floor, measured on this machine: per accept one transaction with the event's
- * insert and one conditional UPDATE … RETURNING (plus the response's update for the five
- * winners), 200 at once over the same pool size, without Prisma.
+ * The issue's floor, measured on this machine: per accept one statement, the event's insert and
+ * one conditional UPDATE … RETURNING (plus the response's update for the winners), 200 at once
+ * over the same pool size, without Prisma.
  */
+async function statementFloor(db: Database, seeded: Seeded, query: RawQuery): Promise<number[]> {
+  const callId = await createCall(db, seeded, 'Bench floor', HELPERS_NEEDED);
+  const latencies: number[] = [];
+  await Promise.all(
+    seeded.people.map(async (p) => {
+      const start = performance.now();
+      await query(
+        `WITH event AS (
+           INSERT INTO "ProcessedEvent" (channel, "eventId") VALUES ('web', $2) RETURNING 1
+         ), taken AS (
+           UPDATE "HelperCall" SET "acceptedCount" = "acceptedCount" + 1,
+                  "status" = CASE WHEN "acceptedCount" + 1 >= "helpersNeeded" THEN 'full'::"CallStatus" ELSE "status" END
+            WHERE id = $1 AND status = 'open' AND "acceptedCount" < "helpersNeeded" AND EXISTS (SELECT 1 FROM event)
+        RETURNING id
+         )
+         UPDATE "CallResponse" r SET status = 'accepted', "answeredAt" = now() FROM taken WHERE r."callId" = taken.id AND r."personId" = $3 RETURNING 1`,
+        [callId, randomUUID(), p.id],
+      );
+      latencies.push(performance.now() - start);
+    }),
+  );
+  return latencies.sort((a, b) => a - b);
+}
+
+/** The same accepts as three statements in a transaction, for comparison. */
 async function rawFloor(db: Database, seeded: Seeded, transaction: RawTransaction): Promise<number[]> {
   const callId = await createCall(db, seeded, 'Bench floor', HELPERS_NEEDED);
   const latencies: number[] = [];
@@ -157,7 +188,7 @@ async function rawFloor(db: Database, seeded: Seeded, transaction: RawTransactio
 /** One answer at a time: wall and CPU ms per answer. */
 async function serial(db: Database, seeded: Seeded, helpersNeeded: number, count: number): Promise<{ ms: number; cpuMs: number }> {
   const callId = await createCall(db, seeded, 'Bench serial', helpersNeeded);
-  const answers = new CallAnswers(prismaStore(db.prisma), () => new Date());
+  const answers = new CallAnswers(prismaStore(db.prisma, db.sql), () => new Date());
   const start = performance.now();
   const cpu = process.cpuUsage();
   for (const p of seeded.people.slice(0, count)) await answers.answer(acceptEvent(callId, p.address));
@@ -169,7 +200,7 @@ async function round(db: Database, seeded: Seeded, n: number): Promise<AcceptRou
   const prisma = db.prisma;
   const callId = await createCall(db, seeded, `Bench round ${n}`, HELPERS_NEEDED);
 
-  const answers = new CallAnswers(prismaStore(prisma), () => new Date());
+  const answers = new CallAnswers(prismaStore(prisma, db.sql), () => new Date());
   const latencies: number[] = [];
   const fired = performance.now();
   const replies = await Promise.all(
@@ -222,7 +253,7 @@ function report(r: AcceptRound): void {
   }
 }
 
-async function onBackend(db: Database, label: string, transaction: RawTransaction): Promise<void> {
+async function onBackend(db: Database, label: string, query: RawQuery, transaction: RawTransaction): Promise<void> {
   console.log(`\n${label}`);
   const seeded = await seed(db);
   // Open the pool's connections before timing, so round 1 does not pay for connecting.
@@ -232,20 +263,24 @@ async function onBackend(db: Database, label: string, transaction: RawTransactio
     acceptResults.push(r);
     report(r);
   }
-  const floor = await rawFloor(db, seeded, transaction);
+  const floor = await statementFloor(db, seeded, query);
+  const inTransaction = await rawFloor(db, seeded, transaction);
   const won = await serial(db, seeded, VOLUNTEERS, 30);
   const lost = await serial(db, seeded, 0, 30);
   const calibration: AcceptCalibration = {
     backend: db.kind,
     floorP50: percentile(floor, 50),
     floorP99: percentile(floor, 99),
+    transactionP50: percentile(inTransaction, 50),
+    transactionP99: percentile(inTransaction, 99),
     serialAcceptMs: won.ms,
     serialAcceptCpuMs: won.cpuMs,
     serialFullMs: lost.ms,
     serialFullCpuMs: lost.cpuMs,
   };
   acceptCalibrations.push(calibration);
-  console.log(`  ${db.kind.padEnd(8)} floor measured here (same 200 accepts as bare SQL, no Prisma): p50 ${calibration.floorP50.toFixed(1)} ms  p99 ${calibration.floorP99.toFixed(1)} ms`);
+  console.log(`  ${db.kind.padEnd(8)} floor measured here (same 200 accepts, one bare SQL statement each, no Prisma): p50 ${calibration.floorP50.toFixed(1)} ms  p99 ${calibration.floorP99.toFixed(1)} ms`);
+  console.log(`  ${db.kind.padEnd(8)} the same as three statements in BEGIN … COMMIT (row lock held over round trips): p50 ${calibration.transactionP50.toFixed(1)} ms  p99 ${calibration.transactionP99.toFixed(1)} ms`);
   console.log(
     `  ${db.kind.padEnd(8)} one answer at a time through CallAnswers: accepted ${won.ms.toFixed(1)} ms (CPU of this process ${won.cpuMs.toFixed(1)} ms), "just filled" ${lost.ms.toFixed(1)} ms (CPU ${lost.cpuMs.toFixed(1)} ms)`,
   );
@@ -258,7 +293,7 @@ export async function benchAccept(): Promise<void> {
   console.log(`  machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const pglite = await openPglite();
   try {
-    await onBackend(pglite, 'PGlite (in memory, one connection)', (work) =>
+    await onBackend(pglite, 'PGlite (in memory, one connection)', async (sql, params) => (await pglite.pglite.query(sql, params)).rows.length, (work) =>
       pglite.pglite.transaction(async (tx) => work(async (sql, params) => (await tx.query(sql, params)).rows.length)),
     );
   } finally {
@@ -278,7 +313,7 @@ export async function benchAccept(): Promise<void> {
     pool.on('error', () => undefined);
     try {
       await Promise.all(Array.from({ length: PRISMA_PG_POOL_DEFAULT }, () => pool.query('SELECT 1')));
-      await onBackend(db, `PostgreSQL (database ${fresh.name}; PrismaPg pool: pg default max ${PRISMA_PG_POOL_DEFAULT} connections, as app/database.ts passes only the URL)`, async (work) => {
+      await onBackend(db, `PostgreSQL (database ${fresh.name}; one pg pool of ${PRISMA_PG_POOL_DEFAULT} connections under Prisma and the hot-path statements, as app/database.ts opens it)`, async (sql, params) => (await pool.query(sql, params)).rowCount ?? 0, async (work) => {
         const client = await pool.connect();
         try {
           await client.query('BEGIN');

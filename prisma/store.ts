@@ -1,6 +1,6 @@
 import { StoreUnavailableError, type Repositories, type Store } from '../core/index.js';
 import { Prisma, type PrismaClient } from './generated/client.js';
-import type { Db } from './repositories/db.js';
+import type { Db, Sql } from './repositories/db.js';
 import { auditRepository } from './repositories/audit-repository.js';
 import { consentRepository } from './repositories/consent-repository.js';
 import { conversationRepository } from './repositories/conversation-repository.js';
@@ -23,7 +23,7 @@ import { callReportRepository } from './repositories/call-report-repository.js';
 import { abuseReportRepository } from './repositories/abuse-report-repository.js';
 import { informationRepository } from './repositories/information-repository.js';
 
-function repositories(db: Db): Repositories {
+function repositories(db: Db, sql?: Sql): Repositories {
   return {
     conversations: conversationRepository(db),
     events: processedEventRepository(db),
@@ -36,7 +36,7 @@ function repositories(db: Db): Repositories {
     roles: roleRepository(db),
     apiKeys: apiKeyRepository(db),
     sentMessages: sentMessageRepository(db),
-    calls: callRepository(db),
+    calls: callRepository(db, sql),
     candidates: candidateFinder(db),
     jobs: jobRepository(db),
     commitments: commitmentRepository(db),
@@ -70,13 +70,19 @@ export function isUnavailable(error: unknown): boolean {
     if (/^08|^57P0[1-3]$|^53300$/.test(state) || cause.severity === 'FATAL') return true;
   }
   const code = e.code ?? e.cause?.code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code) || /^08|^57P0[1-3]$/.test(code);
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code) || /^08|^57P0[1-3]$|^53300$/.test(code)) return true;
+  // node-postgres itself (the hot-path statements): the server refused the session, or dropped it.
+  const raw = error as { severity?: string; message?: string };
+  return raw.severity === 'FATAL' || /^Connection terminated/.test(raw.message ?? '');
 }
 
-/** The core's {@link Store} on a Prisma client (PostgreSQL or PGlite). */
-export function prismaStore(prisma: PrismaClient): Store {
+/**
+ * The core's {@link Store} on a Prisma client (PostgreSQL or PGlite); `sql`, the driver under it,
+ * takes the hot-path statements outside transactions.
+ */
+export function prismaStore(prisma: PrismaClient, sql?: Sql): Store {
   return {
-    ...repositories(prisma),
+    ...unavailableAwareRepositories(repositories(prisma, sql)),
     async transaction(work) {
       try {
         return await prisma.$transaction((tx) => work(repositories(tx)), { maxWait: 10_000, timeout: 20_000 });
@@ -86,6 +92,33 @@ export function prismaStore(prisma: PrismaClient): Store {
       }
     },
   };
+}
+
+/**
+ * Repositories used outside a transaction, with "database unreachable" errors turned into the
+ * core's {@link StoreUnavailableError}, as {@link Store.transaction} does: the channel then says
+ * "try again" instead of reporting an unexpected error.
+ */
+function unavailableAwareRepositories(repos: Repositories): Repositories {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, repo] of Object.entries(repos)) {
+    const methods: Record<string, unknown> = {};
+    for (const [method, fn] of Object.entries(repo as Record<string, unknown>)) {
+      methods[method] =
+        typeof fn === 'function'
+          ? async (...args: unknown[]) => {
+              try {
+                return await (fn as (...a: unknown[]) => Promise<unknown>).apply(repo, args);
+              } catch (error) {
+                if (isUnavailable(error)) throw new StoreUnavailableError(error);
+                throw error;
+              }
+            }
+          : fn;
+    }
+    wrapped[name] = methods;
+  }
+  return wrapped as unknown as Repositories;
 }
 
 // The worker's side of the job queue and the shared send slots, for the composition root.
