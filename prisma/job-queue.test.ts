@@ -59,6 +59,25 @@ describe.each(backends)('the job queue on $name', (backend) => {
       expect(await queue.enqueueMany([])).toBe(0);
     });
 
+    it('enqueues many exactly as one at a time: payload, due time, attempts; a key twice in one batch once', async () => {
+      const prefix = `batch:${randomUUID()}`;
+      const runAt = new Date(Date.UTC(2030, 0, 2, 3, 4, 5, 678));
+      await queue.enqueue({ name: 'notify', key: `${prefix}:single` });
+      const added = await queue.enqueueMany([
+        { name: 'notify', key: `${prefix}:a`, payload: { personId: 'p1', text: 'Grüße — مرحبا' }, runAt, maxAttempts: 3 },
+        { name: 'notify', key: `${prefix}:b` },
+        { name: 'notify', key: `${prefix}:b`, payload: { again: true } },
+      ]);
+      expect(added).toBe(2);
+      const rows = await prisma().job.findMany({ where: { key: { startsWith: prefix } }, orderBy: { key: 'asc' } });
+      const single = rows.find((r) => r.key === `${prefix}:single`)!;
+      expect(rows.find((r) => r.key === `${prefix}:a`)).toMatchObject({ payload: { personId: 'p1', text: 'Grüße — مرحبا' }, runAt, maxAttempts: 3, attempts: 0 });
+      const b = rows.find((r) => r.key === `${prefix}:b`)!;
+      // Without a due time or attempts: the same defaults as a single enqueue (the schema's).
+      expect(b).toMatchObject({ payload: {}, maxAttempts: single.maxAttempts, attempts: 0, doneAt: null });
+      expect(Math.abs(b.runAt.getTime() - Date.now())).toBeLessThan(60_000);
+    });
+
     it('a duplicate key inside a transaction neither throws nor spoils the transaction', async () => {
       const key = `dup:${randomUUID()}`;
       await queue.enqueue({ name: 'wave', key });

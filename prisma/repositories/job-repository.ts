@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { JobQueue, JobRepository, JobSpec } from '../../core/index.js';
 import { Prisma, type PrismaClient } from '../generated/client.js';
-import type { Db } from './db.js';
+import { utc, type Db } from './db.js';
+
+/** The schema's default of Job.maxAttempts, for statements that cannot say DEFAULT per row. */
+const DEFAULT_MAX_ATTEMPTS = 8;
 
 /** Longer error texts are cut: the column is for a code and a short reason, not a dump. */
 const MAX_ERROR_LENGTH = 2000;
@@ -27,9 +30,22 @@ export function jobRepository(db: Db): JobRepository {
     },
     async enqueueMany(jobs) {
       if (jobs.length === 0) return 0;
-      // One statement for a whole wave's deliveries: a thousand single inserts took seconds.
-      const { count } = await db.job.createMany({ data: jobs.map(row), skipDuplicates: true });
-      return count;
+      // One statement with one parameter for a whole wave's deliveries: a thousand single inserts
+      // took seconds, and createMany (a parameter per column and row) still half a second of CPU.
+      const rows = jobs.map((job) => ({
+        id: randomUUID(),
+        name: job.name,
+        key: job.key ?? null,
+        payload: job.payload ?? {},
+        runAt: utc(job.runAt ?? new Date()),
+        maxAttempts: job.maxAttempts ?? null,
+      }));
+      return db.$executeRaw`
+        INSERT INTO "Job" ("id", "name", "key", "payload", "runAt", "maxAttempts")
+        SELECT j."id", j."name", j."key", j."payload", j."runAt", COALESCE(j."maxAttempts", ${DEFAULT_MAX_ATTEMPTS}::int)
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+            AS j("id" text, "name" text, "key" text, "payload" jsonb, "runAt" timestamp, "maxAttempts" int)
+        ON CONFLICT DO NOTHING`;
     },
   };
 }
