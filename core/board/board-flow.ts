@@ -17,11 +17,20 @@ const CONTACT_MAX = 1000;
 type Filter = 'all' | 'near';
 
 /**
+ * After signing up or cancelling, the item is shown again under another step
+ * name: the engine issues a new question token, so a second tap on the old
+ * button (a double tap, a slow connection) is stale and changes nothing.
+ */
+const AGAIN = 'again';
+
+/**
  * Steps carry where the reader is (`list.<kind>.<filter>.<page>`, `item.<kind>.<filter>.<page>.<id>`),
  * so "back" returns to the same page and a button of an earlier question never acts on another item.
  */
 interface Where {
   step: string;
+  /** The item again, after an action on it (see {@link AGAIN}). */
+  again?: boolean;
   kind: BoardKind;
   filter: Filter;
   page: number;
@@ -29,11 +38,12 @@ interface Where {
 }
 
 function where(ctx: FlowContext): Where {
-  const [step, kind, filter, page, id] = ctx.state.step.split('.');
-  return { step: step!, kind: isBoardKind(kind) ? kind : 'event', filter: filter === 'near' ? 'near' : 'all', page: Number(page) || 0, ...(id ? { id } : {}) };
+  const [raw, kind, filter, page, id] = ctx.state.step.split('.');
+  const step = raw === AGAIN ? 'item' : raw!;
+  return { step, again: raw === AGAIN, kind: isBoardKind(kind) ? kind : 'event', filter: filter === 'near' ? 'near' : 'all', page: Number(page) || 0, ...(id ? { id } : {}) };
 }
 
-const go = (step: string, w: Omit<Where, 'step'>, ...messages: Transition['messages'] & object): Transition => ({
+const go = (step: string, w: Omit<Where, 'step' | 'again'>, ...messages: Transition['messages'] & object): Transition => ({
   messages,
   next: { flow: BOARD, step: [step, w.kind, w.filter, w.page, ...(w.id ? [w.id] : [])].join('.') },
 });
@@ -130,6 +140,7 @@ function answerList(ctx: FlowContext, w: Where, value: string | undefined): Tran
 async function answerItem(ctx: FlowContext, w: Where, value: string | undefined): Promise<Transition> {
   const list = { kind: w.kind, filter: w.filter, page: w.page };
   const here = { ...list, id: w.id! };
+  const again = w.again ? 'item' : AGAIN;
   if (value === 'back') return go('list', list);
   if (!value || !['signup', 'cancel', 'met', 'contact'].includes(value)) return stay(ctx, msg('conversation:pickOne'));
   // Reading needs no account; acting does (a refugee's /info profile is one).
@@ -139,12 +150,12 @@ async function answerItem(ctx: FlowContext, w: Where, value: string | undefined)
     const outcome = await signUp(ctx.repos, ctx.person, w.id!, now, settings(ctx).reminderHours);
     if (outcome === 'not-allowed') return stay(ctx, deniedMessage(await actorOf(ctx.repos, ctx.person), 'board.signup'));
     const entry = await ctx.repos.board.find(w.id!);
-    if (outcome === 'signed-up') return go('item', here, msg('board:signup.done', { title: entry!.title, when: { dateTime: entry!.startsAt!, until: entry!.endsAt!, timeZone: ctx.region.timeZone }, hours: settings(ctx).reminderHours }));
-    if (outcome === 'already') return go('item', here, msg('board:signup.already'));
-    if (outcome === 'full') return go('item', here, msg('board:signup.full'));
+    if (outcome === 'signed-up') return go(again, here, msg('board:signup.done', { title: entry!.title, when: { dateTime: entry!.startsAt!, until: entry!.endsAt!, timeZone: ctx.region.timeZone }, hours: settings(ctx).reminderHours }));
+    if (outcome === 'already') return go(again, here, msg('board:signup.already'));
+    if (outcome === 'full') return go(again, here, msg('board:signup.full'));
     return go('list', list, msg('board:gone'));
   }
-  if (value === 'cancel') return go('item', here, msg((await cancelSignUp(ctx.repos, ctx.person, w.id!)) ? 'board:signup.cancelled' : 'board:signup.notSignedUp'));
+  if (value === 'cancel') return go(again, here, msg((await cancelSignUp(ctx.repos, ctx.person, w.id!)) ? 'board:signup.cancelled' : 'board:signup.notSignedUp'));
   if (value === 'met') {
     const outcome = await markNeedMet(ctx.repos, ctx.person, w.id!, now);
     if (outcome === 'not-allowed') return stay(ctx, deniedMessage(await actorOf(ctx.repos, ctx.person), 'board.need.met'));
