@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminService, DEFAULT_MODERATION, markNeedMet, msg, postBoardItem, type Msg } from '../core/index.js';
@@ -234,6 +234,16 @@ describe.each(backends)('events, trainings, needs and offers on $name', (backend
     expect(text).not.toContain(reader.id);
     expect((await fetch(`${service.url}/board/nowhere.ics`)).status).toBe(404);
     expect((await fetch(`${service.url}/board/..%2Fetc.ics`)).status).toBe(404);
+  });
+
+  it('a person’s own sign-ups are in their personal calendar feed', async () => {
+    const token = randomBytes(32).toString('base64url');
+    await service.app.store.commitments.setCalendarToken(writer.id, token);
+    const response = await fetch(`${service.url}/calendar/${token}.ics`);
+    expect(response.status).toBe(200);
+    const events = new ICAL.Component(ICAL.parse(await response.text())).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    // The writer signed up for the sewing café; the training is the writer's own, not a sign-up.
+    expect(events.map((e) => [e.summary, e.uid])).toEqual([['Sewing café', `board-${ids.event}@helferruf`]]);
   });
 
   it('near me: only items within the distance of the person’s place; a refugee without a place is told', async () => {

@@ -1,3 +1,4 @@
+import type { Commitment } from '../calls/commitments.js';
 import { commitmentsCalendar } from '../calls/ical.js';
 import type { BoardEntry } from './ports.js';
 
@@ -28,4 +29,26 @@ export function boardFeedIcs(entries: BoardEntry[], name: string, now: Date, des
       })),
     { name, now, prodId: '-//Helferruf//Board//EN' },
   );
+}
+
+/**
+ * A person's sign-ups as commitments, for their personal calendar feed: an
+ * item that was taken down after they signed up shows as cancelled.
+ */
+export function signupCommitments(entries: BoardEntry[]): Commitment[] {
+  return entries
+    .filter((e) => e.startsAt && e.endsAt && e.lat !== null && e.lon !== null)
+    .map((e) => ({
+      callId: `board-${e.submissionId}`,
+      title: e.title,
+      description: e.body,
+      placeName: e.placeName ?? '',
+      lat: e.lat!,
+      lon: e.lon!,
+      startsAt: e.startsAt!,
+      endsAt: e.endsAt!,
+      organisation: e.organiser ?? '',
+      status: e.status === 'published' ? 'open' : 'cancelled',
+      updatedAt: e.updatedAt,
+    }));
 }

@@ -3,7 +3,7 @@ import { boardFlow, startListing } from './board-flow.js';
 import { postFlow, startPost } from './post-flow.js';
 
 export { boardJobHandlers, REMINDER_JOB, DEFAULT_BOARD, signUp, cancelSignUp, markNeedMet, postBoardItem, type BoardInput, type SignUpResult } from './board-items.js';
-export { boardFeedIcs, BOARD_FEED_PATH } from './board-feed.js';
+export { boardFeedIcs, signupCommitments, BOARD_FEED_PATH } from './board-feed.js';
 export { BOARD_KINDS, SIGN_UP_KINDS, isBoardKind } from './ports.js';
 export type * from './ports.js';
 

@@ -66,6 +66,8 @@ export interface BoardRepository {
   isSignedUp(submissionId: string, personId: string): Promise<boolean>;
   /** The person's sign-ups with what they signed up for, for their data export and their calendar. */
   signupsOf(personId: string): Promise<{ submissionId: string; kind: BoardKind; title: string; startsAt: Date | null; endsAt: Date | null; placeName: string | null; createdAt: Date }[]>;
+  /** The events and trainings the person signed up for that end after `from`, earliest first (for their calendar). */
+  signedUpFor(personId: string, from: Date): Promise<BoardEntry[]>;
   /** Frees the places of every sign-up of a person (before they are deleted). */
   releaseAll(personId: string): Promise<number>;
   /** Marks a need met, once: of two people at once exactly one gets true. */

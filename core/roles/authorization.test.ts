@@ -12,7 +12,7 @@ const _ = false;
 const TABLE: Record<Action, [reader: boolean, commenter: boolean, writer: boolean, coordinator: boolean, moderator: boolean, admin: boolean, banned: boolean]> = {
   'role.request': [R, R, R, R, R, R, _],
   'item.submit': [_, _, R, _, R, R, _],
-  'item.revise': [_, _, R, _, R, R, _],
+  'item.revise': [_, _, R, R, R, R, _],
   'item.comment': [_, R, R, _, R, R, _],
   'item.report': [R, R, R, R, R, R, _],
   'item.review': [_, _, _, _, R, R, _],

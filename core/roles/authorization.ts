@@ -41,7 +41,8 @@ export type Action = (typeof ACTIONS)[number];
 export const PERMISSIONS: Record<Action, readonly RoleName[]> = {
   'role.request': ['reader'],
   'item.submit': ['writer', 'moderator', 'admin'],
-  'item.revise': ['writer', 'moderator', 'admin'],
+  // Coordinators revise their own returned events, trainings, needs and offers (only authors revise at all).
+  'item.revise': ['writer', 'coordinator', 'moderator', 'admin'],
   'item.comment': ['commenter', 'writer', 'moderator', 'admin'],
   'item.report': ['reader'],
   'item.review': ['moderator', 'admin'],

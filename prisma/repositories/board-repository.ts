@@ -88,6 +88,10 @@ export function boardRepository(db: Db): BoardRepository {
         return entry ? [{ submissionId: r.submissionId, kind: entry.kind, title: entry.title, startsAt: entry.startsAt, endsAt: entry.endsAt, placeName: entry.placeName, createdAt: r.createdAt }] : [];
       });
     },
+    async signedUpFor(personId, from) {
+      const rows = await db.boardItem.findMany({ where: { signups: { some: { personId } }, endsAt: { gt: from } }, include: WITH_SUBMISSION, orderBy: { startsAt: 'asc' } });
+      return rows.map(toEntry).filter(present);
+    },
     async releaseAll(personId) {
       const freed = await db.boardItem.updateMany({ where: { signups: { some: { personId } }, taken: { gt: 0 } }, data: { taken: { decrement: 1 } } });
       await db.boardSignup.deleteMany({ where: { personId } });
