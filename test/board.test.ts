@@ -123,6 +123,9 @@ describe.each(backends)('events, trainings, needs and offers on $name', (backend
 
     await reader.chat.say('/events');
     say(reader.chat.question, 'fr', 'board:list.none', { kind: msg('board:plural.event'), km: 20 });
+    // The moderator sees the event's own fields where the review shows the place.
+    await moderator.chat.say('/review');
+    expect(moderator.chat.question).toContain(rendered(service, 'de', msg('board:review.dated', { place: 'Markt 1, 37073 Göttingen', organiser: 'Welcome Café', when: { dateTime: start, until: end, timeZone: TZ }, capacity: 3 })));
     await approve(event.id);
     await reader.chat.say('/events');
     expect(listed(reader.chat)).toEqual([event.id]);

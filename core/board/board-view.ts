@@ -20,3 +20,15 @@ export function optionLabel(entry: BoardEntry, timeZone: string, distanceKm?: nu
   if (entry.kind === 'offer') return msg('board:option.offer', { title: entry.title, organiser: entry.organiser ?? '–', near });
   return msg('board:option.dated', { title: entry.title, when: { dateTime: entry.startsAt!, timeZone }, near });
 }
+
+/**
+ * What a moderator sees of a board item's own fields where the review shows
+ * the place: when, where, who, how many. Null for every other kind of item.
+ */
+export function reviewDetails(kind: string, item: BoardFields | null, timeZone: string): Msg | null {
+  if (!item || !['event', 'training', 'need', 'offer'].includes(kind)) return null;
+  const common = { place: item.placeName ?? '–', organiser: item.organiser ?? '–' };
+  if (kind === 'event' || kind === 'training') return msg('board:review.dated', { ...common, when: { dateTime: item.startsAt!, until: item.endsAt!, timeZone }, capacity: item.capacity ?? 0 });
+  if (kind === 'need') return msg('board:review.need', { ...common, quantity: item.quantity ?? '–', until: item.until ? { dateTime: item.until, timeZone } : '–' });
+  return msg('board:review.offer', common);
+}
