@@ -190,6 +190,21 @@ describe.each(backends)('events, trainings, needs and offers on $name', (backend
     expect((await prisma().boardItem.findUniqueOrThrow({ where: { submissionId: ids.event } })).taken).toBe(3);
   });
 
+  it('somebody without any profile can read the board, but is asked to set one up before signing up', async () => {
+    const stranger = new WebChatClient(service.url, 'tr;q=1');
+    await stranger.open();
+    await stranger.say('/events');
+    expect(listed(stranger)).toEqual([ids.event]);
+    await stranger.tap(`i:${ids.event}`);
+    await stranger.tap('signup');
+    say(stranger, 'tr', 'board:needsProfile');
+    await stranger.tap('back');
+    await stranger.tap('back');
+    // Back from the board is where a new chat starts: the first question of the registration.
+    expect(stranger.question).toBe(rendered(service, 'tr', msg('registration:ask.language')));
+    expect(await prisma().boardSignup.count({ where: { submissionId: ids.event } })).toBe(3);
+  });
+
   it('many people signing up at the same moment, each tapping twice: exactly the capacity get a place, nobody twice', async () => {
     const start = inHours(48);
     const training = await post(writer, 'training', ['First aid for volunteers', 'Eight hours with a certificate at the end.', 'tap:health', typed(start), typed(new Date(start.getTime() + 8 * HOUR)), '37073 Göttingen', 'Red Cross', '4']);
