@@ -4,7 +4,7 @@ import { stay } from '../conversation/flow.js';
 import { distanceKm } from '../geo/index.js';
 import { PAGE_SIZE } from '../information/reading.js';
 import { deniedMessage, actorOf } from '../roles/access.js';
-import { cancelSignUp, contactOffer, DEFAULT_BOARD, markNeedMet, mayMarkMet, open, signUp } from './board-items.js';
+import { cancelSignUp, contactOffer, DEFAULT_BOARD, markNeedMet, mayMarkMet, signUp, takesSignUps } from './board-items.js';
 import { itemMessage, optionLabel } from './board-view.js';
 import { isBoardKind, SIGN_UP_KINDS, type BoardEntry, type BoardKind } from './ports.js';
 
@@ -99,7 +99,7 @@ async function askItem(ctx: FlowContext, w: Where): Promise<PromptSpec> {
   const back = { value: 'back', label: msg('board:back') };
   if (!entry || entry.status !== 'published' || entry.regionId !== (ctx.person?.regionId ?? ctx.region.id)) return { text: msg('board:gone'), choices: [back] };
   const choices: NonNullable<PromptSpec['choices']> = [];
-  if (SIGN_UP_KINDS.includes(entry.kind) && open(entry, ctx.services.now())) {
+  if (SIGN_UP_KINDS.includes(entry.kind) && takesSignUps(entry, ctx.services.now())) {
     const signedUp = ctx.person ? await ctx.repos.board.isSignedUp(entry.submissionId, ctx.person.id) : false;
     choices.push(signedUp ? { value: 'cancel', label: msg('board:signup.cancelButton') } : { value: 'signup', label: msg('board:signup.button') });
   }

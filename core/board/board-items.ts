@@ -50,7 +50,7 @@ export async function postBoardItem(repos: Repositories, author: Person, input: 
 export type SignUpResult = 'signed-up' | 'already' | 'full' | 'gone' | 'not-allowed';
 
 /** Whether people can still sign up: published, a kind with places, not started. */
-export const open = (entry: BoardEntry | null, now: Date): entry is BoardEntry =>
+export const takesSignUps = (entry: BoardEntry | null, now: Date): entry is BoardEntry =>
   !!entry && entry.status === 'published' && SIGN_UP_KINDS.includes(entry.kind) && entry.startsAt !== null && entry.startsAt > now;
 
 /**
@@ -61,7 +61,7 @@ export const open = (entry: BoardEntry | null, now: Date): entry is BoardEntry =
 export async function signUp(repos: Repositories, person: Person, submissionId: string, at: Date, reminderHours: number): Promise<SignUpResult> {
   if (!authorize(await actorOf(repos, person), 'board.signup', { regionId: person.regionId })) return 'not-allowed';
   const entry = await repos.board.find(submissionId);
-  if (!open(entry, at)) return 'gone';
+  if (!takesSignUps(entry, at)) return 'gone';
   const outcome = await repos.board.signUp(submissionId, person.id, at);
   if (outcome !== 'signed-up') return outcome;
   const remindAt = new Date(Math.max(at.getTime(), entry.startsAt!.getTime() - reminderHours * 3600_000));
@@ -119,7 +119,7 @@ export function boardJobHandlers(deps: OutboxDeps): Record<string, Handler> {
       const submissionId = String(payload.submissionId);
       const person = await store.people.findById(String(payload.personId));
       const entry = await store.board.find(submissionId);
-      if (!person || !open(entry, deps.now()) || !(await store.board.isSignedUp(submissionId, person.id))) return;
+      if (!person || !takesSignUps(entry, deps.now()) || !(await store.board.isSignedUp(submissionId, person.id))) return;
       const timeZone = (await store.regions.findById(entry.regionId))?.timeZone ?? 'Europe/Berlin';
       const message = msg(`board:reminder.${entry.kind}`, { title: entry.title, when: { dateTime: entry.startsAt!, until: entry.endsAt!, timeZone }, place: entry.placeName ?? '–' });
       await sendTo(person, { locale: person.locale, messages: [message] }, `board-reminder:${submissionId}:${person.id}`);

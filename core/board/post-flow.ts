@@ -123,7 +123,8 @@ function take(ctx: FlowContext, d: Draft, step: string, text: string, choice: st
       return null;
     case 'until': {
       // A date alone means the end of that day.
-      const at = parseLocalDateTime(/\d[:.]\d{2}\s*(uhr|h)?$/i.test(text) && /\s/.test(text) ? text : `${text} 23:59`, tz, now);
+      const withTime = /\s\d{1,2}[:.]\d{2}\s*(uhr|h)?$/i.test(text);
+      const at = parseLocalDateTime(withTime ? text : `${text} 23:59`, tz, now);
       if (!at) return msg('board:invalid.date');
       if (at <= now) return msg('board:invalid.past');
       d.until = at.toISOString();
