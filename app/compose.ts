@@ -15,6 +15,7 @@ import {
   DEFAULT_DISPATCH,
   ensureDefaultRegion,
   JobWorker,
+  boardJobHandlers,
   moderationJobHandlers,
   withInformationFanOut,
   type ConversationEngine,
@@ -26,6 +27,7 @@ import { jobQueue } from '../prisma/repositories/job-repository.js';
 import { rateSlots } from '../prisma/repositories/rate-slots.js';
 import { WEB_CHANNEL, WebMessenger, webChatRouter } from '../bots/web/index.js';
 import { calendarFeedRouter } from '../bots/web/calendar-feed.js';
+import { boardFeedRouter } from '../bots/web/board-feed.js';
 import { apiRouter } from '../bots/api/index.js';
 import { MATRIX_CHANNEL, MatrixBot, MatrixMessenger } from '../bots/matrix/index.js';
 import { matrixStore } from '../prisma/repositories/matrix-repository.js';
@@ -80,6 +82,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     newId: () => randomUUID(),
     publicUrl: config.publicUrl,
     moderation: { roleRequestWaitDays: config.moderation.roleRequestWaitDays, wordLists: loadWordLists(config.moderation.wordListsDir), commentModeration: config.moderation.commentModeration },
+    board: config.board,
   };
   // Each answer that changes a call's tally enqueues the status update itself, in the same step.
   const answers = new CallAnswers(store, services.now, config.calls.reminderHours);
@@ -143,6 +146,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     log.info({ channel: TEAMS_CHANNEL }, 'Microsoft Teams is off: set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID to turn it on');
   }
   http.use(calendarFeedRouter({ store, renderer: translations, log: log.child({ component: 'calendar-feed' }) }));
+  http.use(boardFeedRouter({ store, renderer: translations, log: log.child({ component: 'board-feed' }), defaultLocale: config.defaultLocale }));
   let telegram: TelegramAdapter | null = null;
   if (config.telegram) {
     telegram = new TelegramAdapter({
@@ -173,6 +177,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
         now: services.now,
         quietHours: config.calls.quietHours,
       }),
+      ...boardJobHandlers({ store, messengers, slots: rateSlots(db.prisma), now: services.now }),
       'call.status': callStatusJobHandler({ store, messengers, now: services.now, defaultLocale: config.defaultLocale }),
     },
     lockMs: config.jobLockMs,

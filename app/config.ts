@@ -41,6 +41,8 @@ const schema = z.object({
   SECURE_COOKIES: flag.optional(),
   ROLE_REQUEST_WAIT_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number').min(0, 'must not be negative').max(365, 'must be at most 365').default(14),
   MODERATION_WORDLISTS: z.string().min(1, 'must not be empty').optional(),
+  BOARD_NEAR_KM: z.coerce.number({ error: 'must be a number of kilometres' }).min(1, 'must be at least 1').max(500, 'must be at most 500').default(15),
+  BOARD_REMINDER_HOURS: z.coerce.number({ error: 'must be a number of hours' }).min(0.25, 'must be at least 0.25').max(336, 'must be at most 336').default(24),
   COMMENT_MODERATION: z.enum(['pre', 'post'], { error: 'must be pre (comments wait for review) or post (published at once, with "report this")' }).default('post'),
   MICROSOFT_APP_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the bot\'s Microsoft App ID (a GUID from the Azure bot registration)').optional(),
   MICROSOFT_APP_PASSWORD: z.string().min(1, 'must not be empty').optional(),
@@ -80,6 +82,8 @@ export interface Config {
   calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number }; reminderHours: number[] };
   /** Days before a new person may ask for the commenter right; the pre-check's word-list folder (default: the shipped lists). */
   moderation: { roleRequestWaitDays: number; wordListsDir: string | undefined; commentModeration: 'pre' | 'post' };
+  /** Events, trainings, needs and offers: what "near me" means, and how long before an event its sign-ups are reminded. */
+  board: { nearKm: number; reminderHours: number };
   /** Microsoft Teams: off without configuration; `authenticated: false` only for local testing. */
   teams: TeamsConfig | null;
   /** The Matrix bot; null when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are not set. */
@@ -135,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reminderHours: e.REMINDER_HOURS.split(',').map(Number),
     },
     moderation: { roleRequestWaitDays: e.ROLE_REQUEST_WAIT_DAYS, wordListsDir: e.MODERATION_WORDLISTS, commentModeration: e.COMMENT_MODERATION },
+    board: { nearKm: e.BOARD_NEAR_KM, reminderHours: e.BOARD_REMINDER_HOURS },
     teams,
     matrix:
       e.MATRIX_HOMESERVER_URL && e.MATRIX_ACCESS_TOKEN

@@ -36,6 +36,7 @@ export { CallCoordination, type CallStatusReport } from './calls/coordination.js
 export * from './roles/index.js';
 export * from './moderation/index.js';
 export * from './information/index.js';
+export * from './board/index.js';
 export { personSender, SLOT_MARGIN, LATE_TOLERANCE_MS, type SendToPerson, type OutboxDeps } from './messaging/outbox.js';
 export { CallForms, CALL_FORM_FIELDS, type CallForm, type CallFormField, type CallFormFieldKind, type CallFormFieldName, type CallFormValues, type CallFormOutcome } from './calls/call-form.js';
 export { CallManagement, mayCoordinate } from './calls/call-management.js';

@@ -328,7 +328,7 @@ describe.each(backends)('information in quiet hours on $name', (backend) => {
 
   it('a person who only reads information gets their own help and menu, never the volunteer profile', async () => {
     await russian.say('/help');
-    expect(russian.said).toBe(rendered(service, 'ru', msg('information:help')));
+    expect(russian.said).toBe([rendered(service, 'ru', msg('information:help')), rendered(service, 'ru', msg('board:help'))].join('\n'));
     await russian.say('/cancel');
     expect(russian.view.prompt!.choices.map((c) => c.value)).toEqual(['info', 'language', 'help', 'delete']);
     await russian.tap('info');

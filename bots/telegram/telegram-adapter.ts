@@ -17,7 +17,7 @@ export const TELEGRAM_CHANNEL = 'telegram';
  * what a volunteer uses (one list per language, not per role).
  * The commands of writers, coordinators and moderators work too; /help names them.
  */
-export const MENU_COMMANDS = ['start', 'help', 'profile', 'language', 'calls', 'commitments', 'report', 'calendar', 'read', 'follow', 'request', 'mine', 'pause', 'resume', 'export', 'delete', 'cancel'] as const;
+export const MENU_COMMANDS = ['start', 'help', 'profile', 'language', 'calls', 'commitments', 'report', 'calendar', 'read', 'events', 'trainings', 'needs', 'offers', 'post', 'follow', 'request', 'mine', 'pause', 'resume', 'export', 'delete', 'cancel'] as const;
 
 export interface TelegramSettings {
   token: string;

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { msg, StoreUnavailableError, type Store } from '../../core/index.js';
+import { msg, signupCommitments, StoreUnavailableError, type Store } from '../../core/index.js';
 // Not yet re-exported by core/index.ts; imported from its own file until it is.
 import { CALENDAR_FEED_PATH, CALENDAR_TOKEN, commitmentsIcs } from '../../core/calls/commitments.js';
 import type { Renderer } from './web-view.js';
@@ -41,7 +41,11 @@ export function calendarFeedRouter(options: CalendarFeedOptions): Router {
       const found = await store.transaction(async (repos) => {
         const personId = await repos.commitments.byCalendarToken(token);
         const person = personId ? await repos.people.findById(personId) : null;
-        return person && { locale: person.locale, commitments: await repos.commitments.upcoming(person.id, new Date(at.getTime() - KEEP_PAST_MS)) };
+        if (!person) return null;
+        const from = new Date(at.getTime() - KEEP_PAST_MS);
+        // Events and trainings the person signed up for sit beside their helper calls.
+        const commitments = [...(await repos.commitments.upcoming(person.id, from)), ...signupCommitments(await repos.board.signedUpFor(person.id, from))];
+        return { locale: person.locale, commitments: commitments.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()) };
       });
       if (!found) return notFound(res);
       const name = renderer.render(found.locale, msg('commitments:calendarName'));

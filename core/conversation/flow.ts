@@ -33,6 +33,8 @@ export interface ConversationServices {
   publicUrl?: string;
   /** Role requests and pre-check word lists; defaults apply without. */
   moderation?: ModerationSettings;
+  /** The board of events, trainings, needs and offers; defaults apply without. */
+  board?: { nearKm: number; reminderHours: number };
 }
 
 export interface FlowContext {

@@ -11,6 +11,7 @@ import { callsOverview, startPostCall } from '../calls/post-call-flow.js';
 import { calendarCommand, commitmentsCommand } from '../calls/commitments.js';
 import { moderationCommands } from '../moderation/commands.js';
 import { informationCommands, startInfo } from '../information/index.js';
+import { boardCommands } from '../board/index.js';
 
 function needsRegistration(ctx: FlowContext, then: () => Transition | Promise<Transition>) {
   return ctx.person ? then() : stay(ctx, msg('errors:NOT_REGISTERED'));
@@ -41,8 +42,8 @@ export const commands: CommandTable = {
     return { next: { flow: REGISTRATION, step: 'language' } };
   },
   help: (ctx) => {
-    if (ctx.person?.kind === 'refugee') return stay(ctx, msg('information:help'));
-    return ctx.person ? stay(ctx, msg('conversation:help'), msg('moderation:help'), msg('information:helpVolunteer')) : stay(ctx, msg('conversation:helpUnregistered'));
+    if (ctx.person?.kind === 'refugee') return stay(ctx, msg('information:help'), msg('board:help'));
+    return ctx.person ? stay(ctx, msg('conversation:help'), msg('moderation:help'), msg('information:helpVolunteer'), msg('board:help'), msg('board:helpPost')) : stay(ctx, msg('conversation:helpUnregistered'));
   },
   // A person who only reads information has no volunteer profile: their home and settings are /info.
   menu: (ctx) => needsRegistration(ctx, () => (ctx.person!.kind === 'refugee' ? startInfo(ctx) : { next: { flow: MENU, step: 'main' } })),
@@ -58,4 +59,5 @@ export const commands: CommandTable = {
   calendar: (ctx) => needsRegistration(ctx, () => calendarCommand(ctx)),
   ...moderationCommands,
   ...informationCommands,
+  ...boardCommands,
 };

@@ -3,7 +3,7 @@
  * decisions, and sanctions. Implemented in `prisma/`; plain data, no rules.
  */
 
-export type SubmissionKind = 'report' | 'information' | 'comment' | 'question';
+export type SubmissionKind = 'report' | 'information' | 'comment' | 'question' | 'event' | 'training' | 'need' | 'offer';
 export type SubmissionStatus = 'pending' | 'published' | 'returned' | 'rejected' | 'withdrawn';
 export type Verdict = 'green' | 'yellow' | 'red';
 

@@ -5,6 +5,7 @@ import { refuse } from '../roles/access.js';
 import { choiceOf, historyMessage, stepParts, textOf, toMenu } from './flow-support.js';
 import type { Flag, Verdict } from './ports.js';
 import { decideItem, itemRef } from './submissions.js';
+import { reviewDetails } from '../board/board-view.js';
 
 export const REVIEW = 'review';
 
@@ -50,7 +51,8 @@ export const reviewFlow: Flow = {
         version: shown.version,
         title: shown.title,
         body: shown.body,
-        place: item.placeName ?? '–',
+        // An event, training, need or offer shows its own fields here (when, where, who, how many).
+        place: reviewDetails(item.kind, await ctx.repos.board.find(item.id), ctx.region.timeZone) ?? item.placeName ?? '–',
         history,
         flags: flagMessages(shown.flags),
         earlier: earlier.length ? earlier.map((d) => msg('moderation:review.earlier', { version: d.version, reason: d.reason! })) : '–',

@@ -22,7 +22,7 @@ export function moderationMessageKeys(): string[] {
   return [
     ...roles.map((r) => `moderation:role.${r}`),
     ...TOPICS.map((t) => `moderation:topic.${t}`),
-    ...['report', 'information', 'comment', 'question'].map((k) => `moderation:kind.${k}`),
+    ...['report', 'information', 'comment', 'question', 'event', 'training', 'need', 'offer'].map((k) => `moderation:kind.${k}`),
     ...statuses.map((s) => `moderation:status.${s}`),
     ...verdicts.flatMap((v) => [`moderation:verdict.${v}`, `moderation:review.done.${v}`]),
     ...['word', 'link', 'phone', 'email'].map((f) => `moderation:flag.${f}`),

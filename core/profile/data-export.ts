@@ -8,11 +8,12 @@ import type { Repositories } from '../store.js';
 export async function exportPersonData(repos: Repositories, personId: string) {
   const person = await repos.people.findById(personId);
   if (!person) throw new DomainError(ErrorCode.PersonNotFound);
-  const [identities, consents, information, questions] = await Promise.all([
+  const [identities, consents, information, questions, signups] = await Promise.all([
     repos.identities.listForPerson(personId),
     repos.consents.listForPerson(personId),
     repos.information.profile(personId),
     repos.information.questionsOf(personId),
+    repos.board.signupsOf(personId),
   ]);
   return {
     exportedAt: new Date().toISOString(),
@@ -21,5 +22,6 @@ export async function exportPersonData(repos: Repositories, personId: string) {
     consents: consents.map(({ kind, noticeVersion, locale, givenAt, withdrawnAt }) => ({ kind, noticeVersion, locale, givenAt, withdrawnAt })),
     information: information && { topics: information.topics, secondLocale: information.secondLocale, createdAt: information.createdAt, updatedAt: information.updatedAt },
     questions: questions.map(({ text, answer, createdAt, answeredAt }) => ({ text, answer, createdAt, answeredAt })),
+    signups: signups.map(({ kind, title, startsAt, endsAt, placeName, createdAt }) => ({ kind, title, startsAt, endsAt, place: placeName, signedUpAt: createdAt })),
   };
 }

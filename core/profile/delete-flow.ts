@@ -27,6 +27,8 @@ export const deleteFlow: Flow = {
     if (value === 'no') return { messages: [msg('profile:delete.kept')], next: { flow: MENU, step: 'main' } };
     if (value !== 'yes') return stay(ctx, msg('conversation:pickOne'));
     const identities = await ctx.repos.identities.listForPerson(person.id);
+    // Their sign-ups go with them; the places they held are freed first.
+    await ctx.repos.board.releaseAll(person.id);
     await ctx.repos.people.delete(person.id);
     await ctx.repos.sentMessages.deleteForAddresses(identities);
     await ctx.repos.conversations.resetAll(

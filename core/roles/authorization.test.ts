@@ -12,7 +12,7 @@ const _ = false;
 const TABLE: Record<Action, [reader: boolean, commenter: boolean, writer: boolean, coordinator: boolean, moderator: boolean, admin: boolean, banned: boolean]> = {
   'role.request': [R, R, R, R, R, R, _],
   'item.submit': [_, _, R, _, R, R, _],
-  'item.revise': [_, _, R, _, R, R, _],
+  'item.revise': [_, _, R, R, R, R, _],
   'item.comment': [_, R, R, _, R, R, _],
   'item.report': [R, R, R, R, R, R, _],
   'item.review': [_, _, _, _, R, R, _],
@@ -25,6 +25,13 @@ const TABLE: Record<Action, [reader: boolean, commenter: boolean, writer: boolea
   'call.report': [R, R, R, R, R, R, _],
   'call.reports.read': [_, _, _, R, _, _, _],
   'role.assign': [_, _, _, _, _, R, _],
+  'board.event.post': [_, _, R, R, R, R, _],
+  'board.training.post': [_, _, R, R, R, R, _],
+  'board.need.post': [_, _, _, R, R, R, _],
+  'board.offer.post': [_, _, _, R, R, R, _],
+  'board.need.met': [_, _, _, _, R, R, _],
+  'board.signup': [R, R, R, R, R, R, _],
+  'board.contact': [R, R, R, R, R, R, _],
 };
 
 const ROLES: (RoleName | 'banned')[] = ['reader', 'commenter', 'writer', 'coordinator', 'moderator', 'admin', 'banned'];

@@ -22,6 +22,13 @@ export const ACTIONS = [
   'call.report',
   'call.reports.read',
   'role.assign',
+  'board.event.post',
+  'board.training.post',
+  'board.need.post',
+  'board.offer.post',
+  'board.need.met',
+  'board.signup',
+  'board.contact',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -34,7 +41,8 @@ export type Action = (typeof ACTIONS)[number];
 export const PERMISSIONS: Record<Action, readonly RoleName[]> = {
   'role.request': ['reader'],
   'item.submit': ['writer', 'moderator', 'admin'],
-  'item.revise': ['writer', 'moderator', 'admin'],
+  // Coordinators revise their own returned events, trainings, needs and offers (only authors revise at all).
+  'item.revise': ['writer', 'coordinator', 'moderator', 'admin'],
   'item.comment': ['commenter', 'writer', 'moderator', 'admin'],
   'item.report': ['reader'],
   'item.review': ['moderator', 'admin'],
@@ -48,6 +56,15 @@ export const PERMISSIONS: Record<Action, readonly RoleName[]> = {
   'call.report': ['reader'],
   'call.reports.read': ['coordinator'],
   'role.assign': ['admin'],
+  // The board: events and trainings by writers and organisations; needs and offers come from organisations.
+  'board.event.post': ['writer', 'coordinator', 'moderator', 'admin'],
+  'board.training.post': ['writer', 'coordinator', 'moderator', 'admin'],
+  'board.need.post': ['coordinator', 'moderator', 'admin'],
+  'board.offer.post': ['coordinator', 'moderator', 'admin'],
+  // Besides these, a need's author and the coordinators of its organisation (checked by the board itself).
+  'board.need.met': ['moderator', 'admin'],
+  'board.signup': ['reader'],
+  'board.contact': ['reader'],
 };
 
 /** Actions that need a grant in a given organisation (a coordinator posts for their own organisation). */
