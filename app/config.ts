@@ -60,6 +60,7 @@ const schema = z.object({
     .optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16 to 256 letters, digits, _ or - (e.g. from: openssl rand -hex 32)').optional(),
   TELEGRAM_API_ROOT: z.url({ error: 'must be the address of a Bot API server, like http://localhost:8081' }).optional(),
+  TELEGRAM_POLLING_LEASE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be whole milliseconds').min(1000, 'must be at least 1000').max(300_000, 'must be at most 300000').default(30_000),
 });
 
 /** Never repeated in an error message: it would land in a terminal or a log. */
@@ -85,7 +86,7 @@ export interface Config {
   /** The Matrix bot; null when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are not set. */
   matrix: { homeserverUrl: string; accessToken: string; allowedServers: string[] | null; messagesPerSecond: number } | null;
   /** The Telegram bot; null (off) without TELEGRAM_BOT_TOKEN. */
-  telegram: { token: string; apiRoot: string; webhook: { url: string; secret: string } | null } | null;
+  telegram: { token: string; apiRoot: string; webhook: { url: string; secret: string } | null; pollingLeaseMs: number } | null;
 }
 
 export type TeamsConfig =
@@ -150,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           token: e.TELEGRAM_BOT_TOKEN,
           apiRoot: (e.TELEGRAM_API_ROOT ?? 'https://api.telegram.org').replace(/\/$/, ''),
           webhook: e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET } : null,
+          pollingLeaseMs: e.TELEGRAM_POLLING_LEASE_MS,
         }
       : null,
   };

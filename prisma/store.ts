@@ -91,3 +91,4 @@ export function prismaStore(prisma: PrismaClient): Store {
 // The worker's side of the job queue and the shared send slots, for the composition root.
 export { jobQueue } from './repositories/job-repository.js';
 export { rateSlots } from './repositories/rate-slots.js';
+export { leases } from './repositories/lease-repository.js';
