@@ -77,7 +77,7 @@ describe.skipIf(!process.env.DATABASE_URL)('Telegram long polling from several i
     await new Promise((r) => setTimeout(r, LEASE_MS * 2));
     await startsAreHandledOnce(5);
     expect(conflicts()).toBe(0);
-    const polling = [a!, b!].filter((s) => s.output().includes('this instance polls Telegram now'));
+    const polling = [a!, b!].filter((s) => s.output().includes('Telegram bot is polling for updates'));
     expect(polling).toHaveLength(1);
     expect(await holder()).toBe(polling[0]);
   }, 120_000);

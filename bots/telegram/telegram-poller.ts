@@ -85,7 +85,7 @@ export class TelegramPoller {
       const lease = await leases.acquire(this.name, holder, leaseMs);
       if (lease.held && !this.holding) {
         this.offset = Math.max(this.offset, Number(lease.state ?? 0) || 0);
-        log.info({ mode: 'polling', bot: this.options.bot.botInfo.username }, 'this instance polls Telegram now');
+        log.info({ mode: 'polling', bot: this.options.bot.botInfo.username }, 'Telegram bot is polling for updates (this instance holds the polling lease)');
       }
       if (!lease.held && this.holding) {
         log.warn({ mode: 'polling' }, 'another instance took over polling Telegram');
@@ -107,7 +107,7 @@ export class TelegramPoller {
     const maxBackoff = this.options.maxBackoffMs ?? 10_000;
     const pollSeconds = Math.max(1, Math.min(30, Math.floor(leaseMs / 3000)));
     let backoff = 0;
-    await this.renew();
+    if (!(await this.renew())) log.info({ mode: 'polling' }, 'another instance polls Telegram; this one stands by to take over');
     while (!this.stopped) {
       if (backoff > 0) {
         await this.sleep(backoff);
