@@ -60,6 +60,8 @@ const schema = z.object({
     .optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16 to 256 letters, digits, _ or - (e.g. from: openssl rand -hex 32)').optional(),
   TELEGRAM_API_ROOT: z.url({ error: 'must be the address of a Bot API server, like http://localhost:8081' }).optional(),
+  MODERATOR_NOTICE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).min(0.01, 'must be at least 0.01').max(1440, 'must be at most 1440').default(15),
+  MODERATOR_NOTICES_IN_QUIET_HOURS: flag.default(false),
   TELEGRAM_POLLING_LEASE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be whole milliseconds').min(1000, 'must be at least 1000').max(300_000, 'must be at most 300000').default(30_000),
 });
 
@@ -81,6 +83,8 @@ export interface Config {
   calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number }; reminderHours: number[] };
   /** Days before a new person may ask for the commenter right; the pre-check's word-list folder (default: the shipped lists). */
   moderation: { roleRequestWaitDays: number; wordListsDir: string | undefined; commentModeration: 'pre' | 'post' };
+  /** Moderators hear of waiting items at most once per window, and not in quiet hours unless asked to. */
+  moderatorNotices: { windowMs: number; inQuietHours: boolean };
   /** Microsoft Teams: off without configuration; `authenticated: false` only for local testing. */
   teams: TeamsConfig | null;
   /** The Matrix bot; null when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are not set. */
@@ -136,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reminderHours: e.REMINDER_HOURS.split(',').map(Number),
     },
     moderation: { roleRequestWaitDays: e.ROLE_REQUEST_WAIT_DAYS, wordListsDir: e.MODERATION_WORDLISTS, commentModeration: e.COMMENT_MODERATION },
+    moderatorNotices: { windowMs: Math.round(e.MODERATOR_NOTICE_MINUTES * 60_000), inQuietHours: e.MODERATOR_NOTICES_IN_QUIET_HOURS },
     teams,
     matrix:
       e.MATRIX_HOMESERVER_URL && e.MATRIX_ACCESS_TOKEN

@@ -22,6 +22,7 @@ import { sanctionRepository } from './repositories/sanction-repository.js';
 import { callReportRepository } from './repositories/call-report-repository.js';
 import { abuseReportRepository } from './repositories/abuse-report-repository.js';
 import { informationRepository } from './repositories/information-repository.js';
+import { moderatorNoticeRepository } from './repositories/moderator-notice-repository.js';
 
 function repositories(db: Db): Repositories {
   return {
@@ -45,6 +46,7 @@ function repositories(db: Db): Repositories {
     sanctions: sanctionRepository(db),
     callReports: callReportRepository(db),
     abuseReports: abuseReportRepository(db),
+    moderatorNotices: moderatorNoticeRepository(db),
     information: informationRepository(db),
   };
 }

@@ -16,8 +16,10 @@ import { submitFlow } from './submit-flow.js';
 import { callReportFlow } from './call-report-flow.js';
 import { readFlow } from './read-flow.js';
 import { reportedFlow } from './reported-flow.js';
+import { noticesFlow } from './notices-flow.js';
 import { roleDecisionsFlow } from '../roles/role-decisions-flow.js';
 import { roleRequestFlow } from '../roles/role-request-flow.js';
 
 /** Every conversation flow of roles and moderation. */
-export const moderationFlows = [roleRequestFlow, roleDecisionsFlow, submitFlow, myItemsFlow, reviewFlow, sanctionFlow, appealFlow, appealsFlow, followFlow, callReportFlow, readFlow, reportedFlow];
+export const moderationFlows = [roleRequestFlow, roleDecisionsFlow, submitFlow, myItemsFlow, reviewFlow, sanctionFlow, appealFlow, appealsFlow, followFlow, callReportFlow, readFlow, reportedFlow, noticesFlow];
+export { itemWaits, moderatorNoticeJobHandlers, ITEM_WAITS_JOB, NOTICE_JOB, type ModeratorNoticeRepository, type ModeratorNoticeSettings, type Waiting } from './moderator-notices.js';

@@ -5,6 +5,7 @@ import { authorize } from '../roles/authorization.js';
 import type { Repositories } from '../store.js';
 import { normalizeEmail } from '../validation/index.js';
 import { notifyPerson } from './notify.js';
+import { itemWaits } from './moderator-notices.js';
 
 export type SanctionOutcome = { kind: 'done'; sanctionId: string } | { kind: 'own' } | { kind: 'already-banned' } | { kind: 'not-banned' } | { kind: 'not-allowed' } | { kind: 'not-found' };
 
@@ -61,6 +62,7 @@ export async function appealBan(repos: Repositories, person: Person, text: strin
   const ban = (await repos.sanctions.forPerson(person.id)).find((s) => s.kind === 'ban');
   if (!ban || !(await repos.sanctions.appeal(ban.id, text, at))) return { kind: 'already-banned' };
   await repos.audit.append({ actorId: person.id, action: 'person.appealed', subjectType: 'person', subjectId: person.id, details: { sanctionId: ban.id } });
+  await itemWaits(repos, person.regionId, `appeal:${ban.id}`);
   return { kind: 'done', sanctionId: ban.id };
 }
 

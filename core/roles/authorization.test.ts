@@ -25,6 +25,7 @@ const TABLE: Record<Action, [reader: boolean, commenter: boolean, writer: boolea
   'call.report': [R, R, R, R, R, R, _],
   'call.reports.read': [_, _, _, R, _, _, _],
   'role.assign': [_, _, _, _, _, R, _],
+  'notices.manage': [_, _, _, _, R, _, _],
 };
 
 const ROLES: (RoleName | 'banned')[] = ['reader', 'commenter', 'writer', 'coordinator', 'moderator', 'admin', 'banned'];

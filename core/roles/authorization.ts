@@ -22,6 +22,7 @@ export const ACTIONS = [
   'call.report',
   'call.reports.read',
   'role.assign',
+  'notices.manage',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -48,6 +49,7 @@ export const PERMISSIONS: Record<Action, readonly RoleName[]> = {
   'call.report': ['reader'],
   'call.reports.read': ['coordinator'],
   'role.assign': ['admin'],
+  'notices.manage': ['moderator'],
 };
 
 /** Actions that need a grant in a given organisation (a coordinator posts for their own organisation). */
