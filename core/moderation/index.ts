@@ -5,7 +5,7 @@ export { nextStatus, type ModerationEvent } from './state-machine.js';
 export { submitItem, decideItem, reviseItem, itemRef, type SubmissionInput, type DecideOutcome } from './submissions.js';
 export { commentOn, reportItem, resolveReports } from './comments.js';
 export { fileCallReport, type CallReportInput } from './call-reports.js';
-export { warnPerson, banPerson, appealBan, settleAppeal, findTarget } from './sanctions.js';
+export { warnPerson, banPerson, appealBan, settleAppeal, findTarget, operatorSanction, type OperatorSanction } from './sanctions.js';
 export { DEFAULT_MODERATION, TOPICS, moderationMessageKeys, type ModerationSettings, type WordLists } from './settings.js';
 export type * from './ports.js';
 import { followFlow } from './follow-flow.js';
