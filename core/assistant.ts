@@ -12,13 +12,14 @@ import { postCallFlow } from './calls/post-call-flow.js';
 import type { CallPosting } from './calls/post-call.js';
 import { commitmentsFlow, manageCallsFlow } from './calls/manage-flows.js';
 import { informationFlows } from './information/index.js';
+import { QaPublicationAnswers } from './information/qa-publication.js';
 
 /** The conversation every channel offers, with all of today's flows and commands. */
 export function createConversationEngine(store: Store, services: ConversationServices, answerHandlers: AnswerHandler[] = [], posting?: CallPosting): ConversationEngine {
   return new ConversationEngine(withModeration(store, {
     store,
     services,
-    answerHandlers,
+    answerHandlers: [...answerHandlers, new QaPublicationAnswers(store, services.now, services.newId, () => services.moderation?.wordLists ?? {})],
     flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow, postCallFlow(() => posting), commitmentsFlow, manageCallsFlow, ...informationFlows],
     commands,
     initialState: (registered) => (registered ? { flow: 'menu', step: 'main' } : { flow: 'registration', step: 'language' }),
