@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { AdminService, DomainError, ensureDefaultRegion, ROLES } from '../core/index.js';
+import { userInfo } from 'node:os';
+import { AdminService, DomainError, ensureDefaultRegion, operatorSanction, ROLES, type OperatorSanction } from '../core/index.js';
 import { prismaStore } from '../prisma/store.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadEnvFile } from './env-file.js';
@@ -30,6 +31,13 @@ const HELP = `Helferruf operator commands: npm run admin -- <command> [options]
       P is a registered person's e-mail address or channel:id (e.g. web:..., telegram:12345).
       R is one of ${ROLES.join(', ')}; a coordinator needs --org.
 
+  warn   --person P --reason "why" [--region S] [--by NAME]   warn a person; they are told the reason
+  ban    --person P --reason "why" [--region S] [--by NAME]   block a person: their open items and requests are withdrawn
+  unban  --person P --reason "why" [--region S] [--by NAME]   lift a ban (answers an open appeal)
+  sanctions --person P [--region S]         a person's warnings and bans, newest first
+      The person reads the reason in their language (sent when the service runs); the audit log
+      names the operator (--by, default: your login name).
+
   apikey issue  --org S [--label L]         prints the new key once; only its hash is stored
   apikey list   --org S
   apikey revoke --id ID
@@ -54,6 +62,7 @@ const options = {
   id: { type: 'string' },
   key: { type: 'string' },
   label: { type: 'string', multiple: true },
+  by: { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -153,6 +162,31 @@ async function run(argv: string[]): Promise<number> {
       case 'role list': {
         const { person, grants } = await admin.roles(need(o.person, 'person'), o.region);
         console.log(`Person ${person.id}: reader${grants.map((g) => `, ${g.role}${g.organisationId ? ` (organisation ${g.organisationId})` : ''}`).join('')}`);
+        return 0;
+      }
+      case 'warn':
+      case 'ban':
+      case 'unban': {
+        const reason = o.reason?.trim();
+        if (!reason) throw new UsageError(`Say why with --reason: the person is told it, and it goes into the audit log.`);
+        const operator = o.by?.trim() || process.env.USER || userInfo().username;
+        const person = await admin.findPerson(need(o.person, 'person'), o.region);
+        const outcome = await store.transaction((repos) => operatorSanction(repos, group as OperatorSanction, person, reason, operator, new Date(), randomUUID()));
+        if (outcome.kind === 'already-banned') throw new UsageError(`Person ${person.id} is banned already; nothing changed.`);
+        if (outcome.kind === 'not-banned') throw new UsageError(`Person ${person.id} is not banned; nothing changed.`);
+        if (outcome.kind !== 'done') throw new UsageError(`Nothing changed (${outcome.kind}).`);
+        const done = { warn: 'Warned', ban: 'Banned', unban: 'Lifted the ban of' }[group as OperatorSanction];
+        console.log(`${done} person ${person.id} (sanction ${outcome.sanctionId}). They are told the reason in their language; recorded in the audit log as done by ${operator}.`);
+        return 0;
+      }
+      case 'sanctions': {
+        const person = await admin.findPerson(need(o.person, 'person'), o.region);
+        const list = await store.sanctions.forPerson(person.id);
+        console.log(`Person ${person.id}: ${person.status}${list.length ? '' : ', no warnings or bans'}`);
+        for (const s of list) {
+          const appeal = s.appealedAt ? `	appealed ${s.appealedAt.toISOString()}${s.settledAt ? `, answered ${s.settledAt.toISOString()}` : ', open'}` : '';
+          console.log(`${s.createdAt.toISOString()}	${s.kind}	${s.byId ? `moderator ${s.byId}` : 'operator'}	${s.reason}${appeal}`);
+        }
         return 0;
       }
       case 'apikey issue': {

@@ -17,7 +17,9 @@ import {
   JobWorker,
   boardJobHandlers,
   moderationJobHandlers,
+  moderatorNoticeJobHandlers,
   withInformationFanOut,
+  qaPublicationJobHandlers,
   type ConversationEngine,
   type ConversationServices,
   type MessengerPort,
@@ -25,6 +27,7 @@ import {
 } from '../core/index.js';
 import { jobQueue } from '../prisma/repositories/job-repository.js';
 import { rateSlots } from '../prisma/repositories/rate-slots.js';
+import { leases } from '../prisma/repositories/lease-repository.js';
 import { WEB_CHANNEL, WebMessenger, webChatRouter } from '../bots/web/index.js';
 import { calendarFeedRouter } from '../bots/web/calendar-feed.js';
 import { boardFeedRouter } from '../bots/web/board-feed.js';
@@ -71,6 +74,8 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     throw new ConfigError(`DEFAULT_LOCALE must be one of ${translations.locales.map((l) => l.code).join(', ')} (got "${config.defaultLocale}").`);
   }
   const store = prismaStore(db.prisma, db.sql);
+  /** This instance: the job worker's and the Telegram polling lease's holder id. */
+  const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   await ensureDefaultRegion(store, { name: config.region.name, controllerName: config.region.controller, contactEmail: config.region.contact });
 
   const services: ConversationServices = {
@@ -157,6 +162,8 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       identities: store.identities,
       messages: telegramMessageStore(db.prisma, TELEGRAM_CHANNEL),
       slots: rateSlots(db.prisma),
+      leases: leases(db.prisma),
+      instanceId,
       log: log.child({ channel: TELEGRAM_CHANNEL }),
     });
     messengers.set(TELEGRAM_CHANNEL, telegram.messenger);
@@ -167,7 +174,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
   const dispatcher = new CallDispatcher(store, { ...DEFAULT_DISPATCH, ...config.calls }, services.now);
   const worker = new JobWorker({
     queue: jobQueue(db.prisma),
-    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    workerId: instanceId,
     handlers: {
       ...callJobHandlers({ store, dispatcher, messengers, slots: rateSlots(db.prisma), now: services.now }),
       ...withInformationFanOut(moderationJobHandlers({ store, messengers, slots: rateSlots(db.prisma), now: services.now }), {
@@ -178,6 +185,8 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
         quietHours: config.calls.quietHours,
       }),
       ...boardJobHandlers({ store, messengers, slots: rateSlots(db.prisma), now: services.now }),
+      ...qaPublicationJobHandlers({ store, messengers, slots: rateSlots(db.prisma), now: services.now }),
+      ...moderatorNoticeJobHandlers({ store, now: services.now, settings: { ...config.moderatorNotices, quietHours: config.calls.quietHours } }),
       'call.status': callStatusJobHandler({ store, messengers, now: services.now, defaultLocale: config.defaultLocale }),
     },
     lockMs: config.jobLockMs,

@@ -52,11 +52,13 @@ describe('configuration', () => {
   it('turns Telegram on with a token: polling by default, a webhook with its secret, a self-hosted Bot API server', () => {
     expect(loadConfig({}).telegram).toBeNull();
     const token = '123456789:AAFabcdefghijklmnopqrstuvwxyz012345';
-    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token }).telegram).toEqual({ token, apiRoot: 'https://api.telegram.org', webhook: null });
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token }).telegram).toEqual({ token, apiRoot: 'https://api.telegram.org', webhook: null, pollingLeaseMs: 30_000 });
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_POLLING_LEASE_MS: '5000' }).telegram!.pollingLeaseMs).toBe(5000);
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_POLLING_LEASE_MS: '10' })).toThrow('TELEGRAM_POLLING_LEASE_MS must be at least 1000');
     const secret = 'a'.repeat(32);
     expect(
       loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: 'https://h.example.org/telegram/hook', TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_API_ROOT: 'http://bot-api:8081/' }).telegram,
-    ).toEqual({ token, apiRoot: 'http://bot-api:8081', webhook: { url: 'https://h.example.org/telegram/hook', secret } });
+    ).toEqual({ token, apiRoot: 'http://bot-api:8081', webhook: { url: 'https://h.example.org/telegram/hook', secret }, pollingLeaseMs: 30_000 });
   });
 
   it('stops on a wrong Telegram setting without repeating the secret', () => {

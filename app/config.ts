@@ -62,6 +62,9 @@ const schema = z.object({
     .optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16 to 256 letters, digits, _ or - (e.g. from: openssl rand -hex 32)').optional(),
   TELEGRAM_API_ROOT: z.url({ error: 'must be the address of a Bot API server, like http://localhost:8081' }).optional(),
+  MODERATOR_NOTICE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).min(0.01, 'must be at least 0.01').max(1440, 'must be at most 1440').default(15),
+  MODERATOR_NOTICES_IN_QUIET_HOURS: flag.default(false),
+  TELEGRAM_POLLING_LEASE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be whole milliseconds').min(1000, 'must be at least 1000').max(300_000, 'must be at most 300000').default(30_000),
 });
 
 /** Never repeated in an error message: it would land in a terminal or a log. */
@@ -84,12 +87,14 @@ export interface Config {
   moderation: { roleRequestWaitDays: number; wordListsDir: string | undefined; commentModeration: 'pre' | 'post' };
   /** Events, trainings, needs and offers: what "near me" means, and how long before an event its sign-ups are reminded. */
   board: { nearKm: number; reminderHours: number };
+  /** Moderators hear of waiting items at most once per window, and not in quiet hours unless asked to. */
+  moderatorNotices: { windowMs: number; inQuietHours: boolean };
   /** Microsoft Teams: off without configuration; `authenticated: false` only for local testing. */
   teams: TeamsConfig | null;
   /** The Matrix bot; null when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are not set. */
   matrix: { homeserverUrl: string; accessToken: string; allowedServers: string[] | null; messagesPerSecond: number } | null;
   /** The Telegram bot; null (off) without TELEGRAM_BOT_TOKEN. */
-  telegram: { token: string; apiRoot: string; webhook: { url: string; secret: string } | null } | null;
+  telegram: { token: string; apiRoot: string; webhook: { url: string; secret: string } | null; pollingLeaseMs: number } | null;
 }
 
 export type TeamsConfig =
@@ -140,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     moderation: { roleRequestWaitDays: e.ROLE_REQUEST_WAIT_DAYS, wordListsDir: e.MODERATION_WORDLISTS, commentModeration: e.COMMENT_MODERATION },
     board: { nearKm: e.BOARD_NEAR_KM, reminderHours: e.BOARD_REMINDER_HOURS },
+    moderatorNotices: { windowMs: Math.round(e.MODERATOR_NOTICE_MINUTES * 60_000), inQuietHours: e.MODERATOR_NOTICES_IN_QUIET_HOURS },
     teams,
     matrix:
       e.MATRIX_HOMESERVER_URL && e.MATRIX_ACCESS_TOKEN
@@ -155,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           token: e.TELEGRAM_BOT_TOKEN,
           apiRoot: (e.TELEGRAM_API_ROOT ?? 'https://api.telegram.org').replace(/\/$/, ''),
           webhook: e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET } : null,
+          pollingLeaseMs: e.TELEGRAM_POLLING_LEASE_MS,
         }
       : null,
   };

@@ -13,14 +13,15 @@ import type { CallPosting } from './calls/post-call.js';
 import { commitmentsFlow, manageCallsFlow } from './calls/manage-flows.js';
 import { informationFlows } from './information/index.js';
 import { boardFlows } from './board/index.js';
+import { QaPublicationAnswers } from './information/qa-publication.js';
 
 /** The conversation every channel offers, with all of today's flows and commands. */
 export function createConversationEngine(store: Store, services: ConversationServices, answerHandlers: AnswerHandler[] = [], posting?: CallPosting): ConversationEngine {
   return new ConversationEngine(withModeration(store, {
     store,
     services,
-    answerHandlers,
     flows: [registrationFlow, menuFlow(() => commands), languageFlow, profileFlow, deleteFlow, postCallFlow(() => posting), commitmentsFlow, manageCallsFlow, ...informationFlows, ...boardFlows],
+    answerHandlers: [...answerHandlers, new QaPublicationAnswers(store, services.now, services.newId, () => services.moderation?.wordLists ?? {})],
     commands,
     initialState: (registered) => (registered ? { flow: 'menu', step: 'main' } : { flow: 'registration', step: 'language' }),
   }));

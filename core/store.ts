@@ -1,5 +1,6 @@
 import type { InformationRepository } from './information/ports.js';
 import type { BoardRepository } from './board/ports.js';
+import type { ModeratorNoticeRepository } from './moderation/moderator-notices.js';
 import type { Person, Profile } from './people/person.js';
 import type { Activity, Region } from './regions/region.js';
 import type { ConversationState } from './conversation/state.js';
@@ -215,6 +216,7 @@ export interface Repositories {
   abuseReports: AbuseReportRepository;
   information: InformationRepository;
   board: BoardRepository;
+  moderatorNotices: ModeratorNoticeRepository;
 }
 
 /** The repositories plus a unit of work: everything inside `transaction` commits or nothing does. */

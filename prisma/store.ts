@@ -23,6 +23,7 @@ import { callReportRepository } from './repositories/call-report-repository.js';
 import { abuseReportRepository } from './repositories/abuse-report-repository.js';
 import { informationRepository } from './repositories/information-repository.js';
 import { boardRepository } from './repositories/board-repository.js';
+import { moderatorNoticeRepository } from './repositories/moderator-notice-repository.js';
 
 function repositories(db: Db, sql?: Sql): Repositories {
   return {
@@ -46,6 +47,7 @@ function repositories(db: Db, sql?: Sql): Repositories {
     sanctions: sanctionRepository(db),
     callReports: callReportRepository(db),
     abuseReports: abuseReportRepository(db),
+    moderatorNotices: moderatorNoticeRepository(db),
     information: informationRepository(db),
     board: boardRepository(db),
   };
@@ -126,3 +128,4 @@ function unavailableAwareRepositories(repos: Repositories): Repositories {
 // The worker's side of the job queue and the shared send slots, for the composition root.
 export { jobQueue } from './repositories/job-repository.js';
 export { rateSlots } from './repositories/rate-slots.js';
+export { leases } from './repositories/lease-repository.js';

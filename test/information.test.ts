@@ -202,6 +202,9 @@ describe.each(backends)('information for refugees on $name', (backend) => {
     const answer = 'Die Volkshochschule am Theaterplatz, montags 10 bis 12 Uhr.';
     await coordinator.chat.say(answer);
     expect(coordinator.chat.said).toBe(rendered(service, 'en', msg('information:questions.sent')));
+    // Publishing it as a Q&A is offered; this answerer keeps it private.
+    expect(coordinator.chat.question).toBe(rendered(service, 'en', msg('information:qa.propose')));
+    await coordinator.chat.tap('private');
     expect(coordinator.chat.question).toBe(rendered(service, 'en', msg('information:questions.none')));
     await service.app.worker.drain();
 

@@ -1,13 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { Api, Bot, GrammyError } from 'grammy';
+import { Api, Bot, BotError } from 'grammy';
 import type { Update } from 'grammy/types';
 import { z } from 'zod';
-import type { IdentityRepository, IncomingEvent, RateSlots, TurnResult } from '../../core/index.js';
+import { StoreUnavailableError, type IdentityRepository, type IncomingEvent, type Leases, type RateSlots, type TurnResult } from '../../core/index.js';
 import { ALLOWED_UPDATES, installHandlers, type TelegramLog } from './telegram-bot.js';
 import { errorFacts } from './telegram-errors.js';
 import { SendSlots } from './telegram-limits.js';
 import { TelegramMessenger, type TelegramMessageStore } from './telegram-messenger.js';
+import { TelegramPoller } from './telegram-poller.js';
 import type { Renderer } from './telegram-renderer.js';
 
 export const TELEGRAM_CHANNEL = 'telegram';
@@ -25,6 +26,8 @@ export interface TelegramSettings {
   apiRoot: string;
   /** Set: Telegram posts updates here; unset: the bot polls. */
   webhook: { url: string; secret: string } | null;
+  /** Polling: how long the lease of the one polling instance lasts unrenewed (the longest takeover). */
+  pollingLeaseMs?: number;
 }
 
 export interface TelegramAdapterOptions {
@@ -35,6 +38,10 @@ export interface TelegramAdapterOptions {
   identities: Pick<IdentityRepository, 'markUnreachable' | 'markReachable'>;
   messages: TelegramMessageStore;
   slots: RateSlots;
+  /** Polling: the lease that lets one instance of the deployment poll. */
+  leases: Leases;
+  /** This instance, as the lease's holder. */
+  instanceId: string;
   log: TelegramLog & { debug(obj: object, msg?: string): void };
 }
 
@@ -48,7 +55,7 @@ const updateShape = z.looseObject({ update_id: z.number().int().nonnegative() })
 export class TelegramAdapter {
   readonly bot: Bot;
   readonly messenger: TelegramMessenger;
-  private polling: Promise<void> | null = null;
+  private poller: TelegramPoller | null = null;
 
   constructor(private readonly options: TelegramAdapterOptions) {
     const { settings, log } = options;
@@ -96,7 +103,12 @@ export class TelegramAdapter {
           await this.bot.handleUpdate(parsed.data as unknown as Update);
           res.status(200).end();
         } catch (error) {
-          // Telegram delivers the update again later; the core applies it once.
+          // Any answer but 2xx makes Telegram deliver the update again later; the core applies it once.
+          const cause = error instanceof BotError ? error.error : error;
+          if (cause instanceof StoreUnavailableError) {
+            res.status(503).type('text/plain').send('Service Unavailable: the database is briefly gone; deliver again');
+            return;
+          }
           log.error({ route: 'telegram-webhook', updateId: parsed.data.update_id, err: errorFacts(error) }, 'a Telegram update failed');
           res.status(500).type('text/plain').send('Internal error');
         }
@@ -123,20 +135,19 @@ export class TelegramAdapter {
       log.info({ mode: 'webhook', bot: this.bot.botInfo.username }, 'Telegram bot is receiving updates by webhook');
       return;
     }
-    this.polling = this.bot
-      .start({ allowed_updates: [...ALLOWED_UPDATES], onStart: (me) => log.info({ mode: 'polling', bot: me.username }, 'Telegram bot is polling for updates') })
-      .catch((error: unknown) => {
-        const conflict = error instanceof GrammyError && error.error_code === 409;
-        log.error({ err: errorFacts(error) }, conflict ? 'Telegram polling stopped: another process polls with this token, or a webhook is set' : 'Telegram polling stopped');
-      });
+    this.poller = new TelegramPoller({ bot: this.bot, leases: this.options.leases, holder: this.options.instanceId, leaseMs: settings.pollingLeaseMs ?? 30_000, log });
+    this.poller.start();
   }
 
-  /** Stops polling and confirms the updates handled so far; in webhook mode the other instances go on serving. */
+  /** Polling: whether this instance is the one that polls (holds the lease); the others stand by. */
+  get polling(): boolean {
+    return this.poller?.polling ?? false;
+  }
+
+  /** Stops polling and hands the lease with the offset handled so far to the next instance; in webhook mode the other instances go on serving. */
   async stop(): Promise<void> {
-    if (!this.polling) return;
-    await this.bot.stop().catch((error: unknown) => this.options.log.warn({ err: errorFacts(error) }, 'the last Telegram offset could not be confirmed'));
-    await this.polling;
-    this.polling = null;
+    await this.poller?.stop();
+    this.poller = null;
   }
 
   private async setCommands(): Promise<void> {

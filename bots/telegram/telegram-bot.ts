@@ -72,11 +72,28 @@ export function installHandlers(bot: Bot, options: TelegramBotOptions): void {
     }
   }
 
+  // Updates that failed because the database was briefly gone, and whose person was told so already.
+  const hinted = new Set<number>();
+
   // The channel's one error boundary: a translated sentence for the person, ids and codes for the operator.
   bot.use(async (ctx, next) => {
     try {
       await next();
     } catch (error) {
+      if (error instanceof StoreUnavailableError) {
+        // Telegram delivers the update again (webhook: after our 5xx; polling: it is not confirmed), and the engine
+        // applies it once: the person hears "one moment" once, not "try again", and need not send anything again.
+        const updateId = ctx.update.update_id;
+        log.warn({ updateId, kind: updateKind(ctx), code: 'SERVICE_UNAVAILABLE' }, 'a Telegram update waits for the database');
+        if (!hinted.has(updateId)) {
+          hinted.add(updateId);
+          if (hinted.size > 1000) hinted.delete(hinted.values().next().value!);
+          const text = renderer.render(localeHint(ctx), { key: 'telegram:retrying' });
+          if (ctx.callbackQuery) await answer(ctx, text);
+          if (ctx.chat?.type === 'private') await bot.api.sendMessage(ctx.chat.id, text).catch(() => undefined);
+        }
+        throw error;
+      }
       const code = error instanceof DomainError ? error.code : error instanceof StoreUnavailableError ? 'SERVICE_UNAVAILABLE' : 'UNEXPECTED';
       const facts = { updateId: ctx.update.update_id, kind: updateKind(ctx), code, err: errorFacts(error) };
       if (code === 'UNEXPECTED') log.error(facts, 'unexpected error in a Telegram update');

@@ -33,7 +33,7 @@ export function withInformationFanOut(handlers: Record<string, Handler>, deps: F
 async function fanOut(deps: FanOutDeps, submissionId: string): Promise<void> {
   const { store } = deps;
   const submission = await store.submissions.findById(submissionId);
-  if (!submission || submission.kind !== 'information' || submission.status !== 'published' || !submission.topic || submission.parentId) return;
+  if (!submission || (submission.kind !== 'information' && submission.kind !== 'question') || submission.status !== 'published' || !submission.topic || submission.parentId) return;
   const groupId = (await store.information.groupOf(submissionId))?.groupId ?? submissionId;
   const versions = await store.information.group(groupId);
   const published = versions.find((v) => v.submissionId === submissionId);

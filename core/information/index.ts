@@ -4,6 +4,7 @@ import { questionsFlow, startQuestions } from './questions-flow.js';
 import { markUrgent, startTranslate, translateFlow } from './translate-flow.js';
 
 export { withInformationFanOut, type FanOutDeps } from './fan-out.js';
+export { qaPublicationJobHandlers, proposePublication, QA_TOKEN_PREFIX, QA_ASK_JOB } from './qa-publication.js';
 export { readingOrder, pickVersion, readingsFor, PAGE_SIZE } from './reading.js';
 export { answersQuestions } from './questions-flow.js';
 export { startInfo } from './info-flow.js';

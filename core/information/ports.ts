@@ -37,6 +37,11 @@ export interface InfoQuestion {
   answeredById: string | null;
   createdAt: Date;
   answeredAt: Date | null;
+  /** Publication as a Q&A item: proposed by an answerer, accepted or declined by the asker. */
+  publication?: 'proposed' | 'accepted' | 'declined' | null;
+  proposedById?: string | null;
+  qaTopic?: string | null;
+  qaSubmissionId?: string | null;
 }
 
 export interface InformationRepository {
@@ -70,4 +75,9 @@ export interface InformationRepository {
    * region or of every region, coordinators whose grant is in the region.
    */
   answerers(regionId: string): Promise<string[]>;
+  /**
+   * Moves a question's publication from `from` to `to` in one conditional update (of two taps or
+   * two people at once exactly one gets true), recording who proposed or which submission it became.
+   */
+  setPublication(id: string, from: InfoQuestion['publication'], to: 'proposed' | 'accepted' | 'declined', extra?: { proposedById?: string; qaTopic?: string; qaSubmissionId?: string }): Promise<boolean>;
 }

@@ -5,6 +5,8 @@ import { notifyPerson } from '../moderation/notify.js';
 import type { Person } from '../people/person.js';
 import type { Repositories } from '../store.js';
 import { choiceOf } from './onboarding.js';
+import { TOPICS } from '../moderation/settings.js';
+import { proposePublication } from './qa-publication.js';
 
 export const QUESTIONS = 'questions';
 const ANSWER_MAX = 2000;
@@ -49,6 +51,13 @@ export const questionsFlow: Flow = {
         choices: [...open.map((q) => ({ value: q.id, label: { text: q.text.length > 50 ? `${q.text.slice(0, 50)}…` : q.text } })), back],
       };
     }
+    if (step === 'publish') {
+      // Right after answering: offer it as a Q&A item, published only if the asker agrees, and reviewed like any item.
+      return {
+        text: msg('information:qa.propose'),
+        choices: [...TOPICS.map((t) => ({ value: t, label: msg(`moderation:topic.${t}`) })), { value: 'private', label: msg('information:qa.private') }],
+      };
+    }
     const question = await ctx.repos.information.findQuestion(id!);
     if (!question || question.answeredAt) return { text: msg('information:questions.gone'), choices: [back] };
     const about = question.submissionId ? (await ctx.repos.information.group((await ctx.repos.information.groupOf(question.submissionId))?.groupId ?? question.submissionId))[0]?.title : undefined;
@@ -64,6 +73,12 @@ export const questionsFlow: Flow = {
       if (!value) return stay(ctx, msg('conversation:pickOne'));
       return { next: { flow: QUESTIONS, step: `show.${value}` } };
     }
+    if (step === 'publish') {
+      if (value === 'private') return { next: { flow: QUESTIONS, step: 'list' } };
+      if (!value || !(TOPICS as readonly string[]).includes(value)) return stay(ctx, msg('conversation:pickOne'));
+      const outcome = await proposePublication(ctx.repos, ctx.person!, id!, value);
+      return { messages: [msg(`information:qa.${outcome}`)], next: { flow: QUESTIONS, step: 'list' } };
+    }
     if (value === 'back') return { next: { flow: QUESTIONS, step: 'list' } };
     const text = answer.type === 'text' ? answer.text.trim() : '';
     if (text.length < 2 || text.length > ANSWER_MAX) return stay(ctx, msg('information:questions.invalid', { min: 2, max: ANSWER_MAX }));
@@ -74,6 +89,6 @@ export const questionsFlow: Flow = {
     if (!(await ctx.repos.information.answer(question.id, text, ctx.person!.id, now))) return { messages: [msg('information:questions.already')], next: { flow: QUESTIONS, step: 'list' } };
     await notifyPerson(ctx.repos, question.personId, msg('information:answer', { question: question.text, answer: text }), `question:${question.id}`);
     await ctx.repos.audit.append({ actorId: ctx.person!.id, action: 'information.answered', subjectType: 'question', subjectId: question.id });
-    return { messages: [msg('information:questions.sent')], next: { flow: QUESTIONS, step: 'list' } };
+    return { messages: [msg('information:questions.sent')], next: { flow: QUESTIONS, step: `publish.${question.id}` } };
   },
 };

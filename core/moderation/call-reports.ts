@@ -5,6 +5,7 @@ import type { Repositories } from '../store.js';
 import type { CallOutcome } from './ports.js';
 import { precheck } from './precheck.js';
 import type { WordLists } from './settings.js';
+import { itemWaits } from './moderator-notices.js';
 
 export interface CallReportInput {
   callId: string;
@@ -39,6 +40,7 @@ export async function fileCallReport(repos: Repositories, person: Person, input:
       { title: input.publish.title, body: input.publish.body, language: input.publish.language, flags },
       at,
     );
+    await itemWaits(repos, person.regionId, `submission:${submissionId}:1`);
   }
   await repos.audit.append({ actorId: person.id, action: 'call.reported', subjectType: 'call', subjectId: call.callId, details: { reportId: id, submissionId } });
   return { kind: 'filed', submissionId };

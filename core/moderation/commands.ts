@@ -9,6 +9,7 @@ import { startSubmit } from './submit-flow.js';
 import { organisationReports, startCallReport } from './call-report-flow.js';
 import { startRead } from './read-flow.js';
 import { startReported } from './reported-flow.js';
+import { startNotices } from './notices-flow.js';
 
 /** The commands of roles and moderation; each checks the person's role on the server. */
 export const moderationCommands: CommandTable = {
@@ -26,4 +27,5 @@ export const moderationCommands: CommandTable = {
   reports: organisationReports,
   read: startRead,
   reported: startReported,
+  notices: startNotices,
 };

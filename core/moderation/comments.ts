@@ -8,6 +8,7 @@ import { precheck } from './precheck.js';
 import type { ModerationSettings } from './settings.js';
 import { nextStatus } from './state-machine.js';
 import { itemRef } from './submissions.js';
+import { itemWaits } from './moderator-notices.js';
 
 export type CommentOutcome = { kind: 'published' | 'pending'; id: string } | { kind: 'not-allowed' } | { kind: 'not-found' };
 
@@ -29,6 +30,7 @@ export async function commentOn(repos: Repositories, author: Person, parentId: s
   );
   const post = settings.commentModeration === 'post';
   if (post) await repos.submissions.transition(id, ['pending'], 1, 'published', at);
+  else await itemWaits(repos, parent.regionId, `submission:${id}:1`);
   await repos.audit.append({ actorId: author.id, action: 'submission.commented', subjectType: 'submission', subjectId: id, details: { parentId, moderation: settings.commentModeration, flags: flags.length } });
   return { kind: post ? 'published' : 'pending', id };
 }
@@ -43,6 +45,7 @@ export async function reportItem(repos: Repositories, reporter: Person, submissi
   if (await repos.abuseReports.hasOpen(submissionId, reporter.id)) return { kind: 'already' };
   await repos.abuseReports.create({ id, submissionId, reporterId: reporter.id, reason }, at);
   await repos.audit.append({ actorId: reporter.id, action: 'submission.reported', subjectType: 'submission', subjectId: submissionId, details: { reportId: id } });
+  await itemWaits(repos, item.regionId, `abuse:${id}`);
   return { kind: 'reported' };
 }
 

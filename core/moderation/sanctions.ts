@@ -5,6 +5,7 @@ import { authorize } from '../roles/authorization.js';
 import type { Repositories } from '../store.js';
 import { normalizeEmail } from '../validation/index.js';
 import { notifyPerson } from './notify.js';
+import { itemWaits } from './moderator-notices.js';
 
 export type SanctionOutcome = { kind: 'done'; sanctionId: string } | { kind: 'own' } | { kind: 'already-banned' } | { kind: 'not-banned' } | { kind: 'not-allowed' } | { kind: 'not-found' };
 
@@ -27,14 +28,35 @@ async function mayAct(repos: Repositories, moderator: Person, target: Person, ac
   return null;
 }
 
+/** Who imposes a sanction: a moderator (their person id), or an operator on the command line (named in the audit entry). */
+interface ImposedBy {
+  actorId: string | null;
+  details?: Record<string, unknown>;
+}
+
+async function recordWarning(repos: Repositories, by: ImposedBy, target: Person, reason: string, at: Date, id: string): Promise<SanctionOutcome> {
+  await repos.sanctions.create({ id, personId: target.id, kind: 'warning', reason, byId: by.actorId, createdAt: at });
+  await repos.audit.append({ actorId: by.actorId, action: 'person.warned', subjectType: 'person', subjectId: target.id, details: { sanctionId: id, ...by.details } });
+  await notifyPerson(repos, target.id, msg('moderation:sanction.warned', { reason }), `sanction:${id}`);
+  return { kind: 'done', sanctionId: id };
+}
+
+async function recordBan(repos: Repositories, by: ImposedBy, target: Person, reason: string, at: Date, id: string): Promise<SanctionOutcome> {
+  if (target.status === 'banned') return { kind: 'already-banned' };
+  await repos.people.setStatus(target.id, 'banned');
+  const withdrawn = await repos.submissions.withdrawOpen(target.id, at);
+  const requests = await repos.roleRequests.withdrawPending(target.id, at);
+  await repos.sanctions.create({ id, personId: target.id, kind: 'ban', reason, byId: by.actorId, createdAt: at });
+  await repos.audit.append({ actorId: by.actorId, action: 'person.banned', subjectType: 'person', subjectId: target.id, details: { sanctionId: id, withdrawnItems: withdrawn.length, withdrawnRequests: requests, ...by.details } });
+  await notifyPerson(repos, target.id, msg('moderation:sanction.banned', { reason }), `sanction:${id}`);
+  return { kind: 'done', sanctionId: id };
+}
+
 /** A warning: recorded with its reason, and the person is told why. */
 export async function warnPerson(repos: Repositories, moderator: Person, target: Person, reason: string, at: Date, id: string): Promise<SanctionOutcome> {
   const refused = await mayAct(repos, moderator, target, 'person.warn');
   if (refused) return refused;
-  await repos.sanctions.create({ id, personId: target.id, kind: 'warning', reason, byId: moderator.id, createdAt: at });
-  await repos.audit.append({ actorId: moderator.id, action: 'person.warned', subjectType: 'person', subjectId: target.id, details: { sanctionId: id } });
-  await notifyPerson(repos, target.id, msg('moderation:sanction.warned', { reason }), `sanction:${id}`);
-  return { kind: 'done', sanctionId: id };
+  return recordWarning(repos, { actorId: moderator.id }, target, reason, at, id);
 }
 
 /**
@@ -45,14 +67,7 @@ export async function warnPerson(repos: Repositories, moderator: Person, target:
 export async function banPerson(repos: Repositories, moderator: Person, target: Person, reason: string, at: Date, id: string): Promise<SanctionOutcome> {
   const refused = await mayAct(repos, moderator, target, 'person.ban');
   if (refused) return refused;
-  if (target.status === 'banned') return { kind: 'already-banned' };
-  await repos.people.setStatus(target.id, 'banned');
-  const withdrawn = await repos.submissions.withdrawOpen(target.id, at);
-  const requests = await repos.roleRequests.withdrawPending(target.id, at);
-  await repos.sanctions.create({ id, personId: target.id, kind: 'ban', reason, byId: moderator.id, createdAt: at });
-  await repos.audit.append({ actorId: moderator.id, action: 'person.banned', subjectType: 'person', subjectId: target.id, details: { sanctionId: id, withdrawnItems: withdrawn.length, withdrawnRequests: requests } });
-  await notifyPerson(repos, target.id, msg('moderation:sanction.banned', { reason }), `sanction:${id}`);
-  return { kind: 'done', sanctionId: id };
+  return recordBan(repos, { actorId: moderator.id }, target, reason, at, id);
 }
 
 /** A banned person asks for a review of their ban, once per ban. */
@@ -61,6 +76,7 @@ export async function appealBan(repos: Repositories, person: Person, text: strin
   const ban = (await repos.sanctions.forPerson(person.id)).find((s) => s.kind === 'ban');
   if (!ban || !(await repos.sanctions.appeal(ban.id, text, at))) return { kind: 'already-banned' };
   await repos.audit.append({ actorId: person.id, action: 'person.appealed', subjectType: 'person', subjectId: person.id, details: { sanctionId: ban.id } });
+  await itemWaits(repos, person.regionId, `appeal:${ban.id}`);
   return { kind: 'done', sanctionId: ban.id };
 }
 
@@ -86,4 +102,28 @@ export async function settleAppeal(repos: Repositories, moderator: Person, sanct
   }
   await notifyPerson(repos, target.id, msg(lift ? 'moderation:appeal.lifted' : 'moderation:appeal.kept', { reason }), `appeal:${sanctionId}`);
   return { kind: 'done', sanctionId };
+}
+
+export type OperatorSanction = 'warn' | 'ban' | 'unban';
+
+/**
+ * A sanction by an operator (`npm run admin -- warn|ban|unban`): the same
+ * rules and records as a moderator's, a reason is required, the person is told
+ * in their language through the outgoing queue, and the audit entry names the
+ * operator. Lifting a ban also answers an open appeal on it.
+ */
+export async function operatorSanction(repos: Repositories, action: OperatorSanction, target: Person, reason: string, operator: string, at: Date, id: string): Promise<SanctionOutcome | { kind: 'reason-required' }> {
+  const why = reason.trim();
+  if (!why) return { kind: 'reason-required' };
+  const by: ImposedBy = { actorId: null, details: { via: 'cli', operator } };
+  if (action === 'warn') return recordWarning(repos, by, target, why, at, id);
+  if (action === 'ban') return recordBan(repos, by, target, why, at, id);
+  if (target.status !== 'banned') return { kind: 'not-banned' };
+  const ban = (await repos.sanctions.forPerson(target.id)).find((s) => s.kind === 'ban');
+  if (ban?.appealedAt && !ban.settledAt) await repos.sanctions.settle(ban.id, at);
+  await repos.people.setStatus(target.id, 'active');
+  await repos.sanctions.create({ id, personId: target.id, kind: 'lifted', reason: why, byId: null, createdAt: at });
+  await repos.audit.append({ actorId: null, action: 'person.unbanned', subjectType: 'person', subjectId: target.id, details: { sanctionId: id, ...(ban ? { liftedBan: ban.id } : {}), ...by.details } });
+  await notifyPerson(repos, target.id, msg('moderation:sanction.lifted', { reason: why }), `sanction:${id}`);
+  return { kind: 'done', sanctionId: id };
 }

@@ -8,6 +8,7 @@ import type { ModerationDecision, Submission, SubmissionKind, SubmissionVersion,
 import { precheck } from './precheck.js';
 import type { WordLists } from './settings.js';
 import { fromStatuses, nextStatus } from './state-machine.js';
+import { itemWaits } from './moderator-notices.js';
 
 export interface SubmissionInput {
   kind: SubmissionKind;
@@ -31,6 +32,7 @@ export async function submitItem(repos: Repositories, author: Person, input: Sub
   const submission = { id, regionId: author.regionId, authorId: author.id, kind: input.kind, topic: input.topic, callId: null, organisationId: null, parentId: null, placeName: input.placeName };
   await repos.submissions.create(submission, first, at);
   await repos.audit.append({ actorId: author.id, action: 'submission.submitted', subjectType: 'submission', subjectId: id, details: { kind: input.kind, flags: flags.length } });
+  await itemWaits(repos, author.regionId, `submission:${id}:1`);
   return {
     kind: 'submitted',
     submission: { ...submission, status: 'pending', version: 1, createdAt: at, updatedAt: at },
@@ -93,5 +95,6 @@ export async function reviseItem(repos: Repositories, author: Person, submission
   const flags = precheck(`${title}\n${body}`, wordLists, author);
   await repos.submissions.addVersion({ submissionId, version, title, body, language: previous.language, flags }, at);
   await repos.audit.append({ actorId: author.id, action: 'submission.revised', subjectType: 'submission', subjectId: submissionId, details: { version, flags: flags.length } });
+  await itemWaits(repos, item.regionId, `submission:${submissionId}:${version}`);
   return { kind: 'revised', version };
 }

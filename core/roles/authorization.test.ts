@@ -32,6 +32,7 @@ const TABLE: Record<Action, [reader: boolean, commenter: boolean, writer: boolea
   'board.need.met': [_, _, _, _, R, R, _],
   'board.signup': [R, R, R, R, R, R, _],
   'board.contact': [R, R, R, R, R, R, _],
+  'notices.manage': [_, _, _, _, R, _, _],
 };
 
 const ROLES: (RoleName | 'banned')[] = ['reader', 'commenter', 'writer', 'coordinator', 'moderator', 'admin', 'banned'];

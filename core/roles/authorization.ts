@@ -29,6 +29,7 @@ export const ACTIONS = [
   'board.need.met',
   'board.signup',
   'board.contact',
+  'notices.manage',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -65,6 +66,7 @@ export const PERMISSIONS: Record<Action, readonly RoleName[]> = {
   'board.need.met': ['moderator', 'admin'],
   'board.signup': ['reader'],
   'board.contact': ['reader'],
+  'notices.manage': ['moderator'],
 };
 
 /** Actions that need a grant in a given organisation (a coordinator posts for their own organisation). */

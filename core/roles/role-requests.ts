@@ -1,5 +1,6 @@
 import { msg } from '../messages.js';
 import { notifyPerson } from '../moderation/notify.js';
+import { itemWaits } from '../moderation/moderator-notices.js';
 import type { Person } from '../people/person.js';
 import type { Repositories, RoleName } from '../store.js';
 import { actorOf } from './access.js';
@@ -34,6 +35,7 @@ export async function requestRole(repos: Repositories, person: Person, reason: s
   if (check.kind !== 'may') return check;
   await repos.roleRequests.create({ id, personId: person.id, role: check.role, reason, createdAt: at });
   await repos.audit.append({ actorId: person.id, action: 'role.requested', subjectType: 'person', subjectId: person.id, details: { role: check.role, requestId: id } });
+  await itemWaits(repos, person.regionId, `role-request:${id}`);
   return check;
 }
 

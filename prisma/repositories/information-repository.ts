@@ -1,10 +1,13 @@
-import type { InfoVersion, InformationRepository } from '../../core/index.js';
+import type { InfoQuestion, InfoVersion, InformationRepository } from '../../core/index.js';
 import type { Prisma } from '../generated/client.js';
 import type { Db } from './db.js';
 
 type Row = Prisma.SubmissionGetPayload<{ include: { versions: true; infoItem: true } }>;
 
 /** The submission's current version, as a reader sees it; null while it has none. */
+/** Published Q&A items (questions both sides agreed to publish) are read under their topic like information. */
+const READ_AS_INFORMATION: ('information' | 'question')[] = ['information', 'question'];
+
 function toVersion(row: Row): InfoVersion | null {
   const version = row.versions.find((v) => v.version === row.version);
   if (!version) return null;
@@ -56,7 +59,7 @@ export function informationRepository(db: Db): InformationRepository {
     },
     async published(regionId, topic, limit) {
       const rows = await db.submission.findMany({
-        where: { regionId, kind: 'information', status: 'published', parentId: null, ...(topic ? { topic } : {}) },
+        where: { regionId, kind: { in: READ_AS_INFORMATION }, status: 'published', parentId: null, ...(topic ? { topic } : {}) },
         include: { versions: true, infoItem: true },
         orderBy: { updatedAt: 'desc' },
         take: limit,
@@ -65,7 +68,7 @@ export function informationRepository(db: Db): InformationRepository {
     },
     async group(groupId) {
       const rows = await db.submission.findMany({
-        where: { kind: 'information', status: 'published', OR: [{ id: groupId }, { infoItem: { groupId } }] },
+        where: { kind: { in: READ_AS_INFORMATION }, status: 'published', OR: [{ id: groupId }, { infoItem: { groupId } }] },
         include: { versions: true, infoItem: true },
       });
       return rows.map(toVersion).filter(present);
@@ -74,16 +77,20 @@ export function informationRepository(db: Db): InformationRepository {
       await db.infoQuestion.create({ data: { ...question, createdAt: at } });
     },
     async findQuestion(id) {
-      return db.infoQuestion.findUnique({ where: { id } });
+      return (await db.infoQuestion.findUnique({ where: { id } })) as InfoQuestion | null;
     },
     async openQuestions(regionId, limit) {
-      return db.infoQuestion.findMany({ where: { regionId, answeredAt: null }, orderBy: { createdAt: 'asc' }, take: limit });
+      return (await db.infoQuestion.findMany({ where: { regionId, answeredAt: null }, orderBy: { createdAt: 'asc' }, take: limit })) as InfoQuestion[];
     },
     async answer(id, answer, byId, at) {
       return (await db.infoQuestion.updateMany({ where: { id, answeredAt: null }, data: { answer, answeredById: byId, answeredAt: at } })).count === 1;
     },
     async questionsOf(personId) {
-      return db.infoQuestion.findMany({ where: { personId }, orderBy: { createdAt: 'asc' } });
+      return (await db.infoQuestion.findMany({ where: { personId }, orderBy: { createdAt: 'asc' } })) as InfoQuestion[];
+    },
+    async setPublication(id, from, to, extra = {}) {
+      const { count } = await db.infoQuestion.updateMany({ where: { id, publication: from ?? null, answeredAt: { not: null } }, data: { publication: to, ...extra } });
+      return count === 1;
     },
     async answerers(regionId) {
       const rows = await db.roleGrant.findMany({
