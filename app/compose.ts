@@ -16,6 +16,7 @@ import {
   ensureDefaultRegion,
   JobWorker,
   moderationJobHandlers,
+  photoForViewer,
   withInformationFanOut,
   type ConversationEngine,
   type ConversationServices,
@@ -90,6 +91,8 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
 
   const inbox = webInboxStore(db.prisma, WEB_CHANNEL);
   const messengers = new Map<string, MessengerPort>([[WEB_CHANNEL, new WebMessenger(inbox, translations, WEB_CHANNEL)]]);
+  // Asked per turn, so channels added below count too.
+  services.attachments = { maxBytes: config.attachmentMaxBytes, imagesOn: (channel) => messengers.get(channel)?.capabilities.images === true };
 
   let matrix: MatrixBot | null = null;
   if (config.matrix) {
@@ -117,6 +120,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       defaultLocale: config.defaultLocale,
       secureCookies: config.secureCookies,
       log: log.child({ channel: 'web' }),
+      photos: { maxBytes: config.attachmentMaxBytes, forViewer: (address, id) => photoForViewer(store, WEB_CHANNEL, address, id) },
     }),
   );
   if (config.teams) {

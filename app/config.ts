@@ -42,6 +42,8 @@ const schema = z.object({
   ROLE_REQUEST_WAIT_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number').min(0, 'must not be negative').max(365, 'must be at most 365').default(14),
   MODERATION_WORDLISTS: z.string().min(1, 'must not be empty').optional(),
   COMMENT_MODERATION: z.enum(['pre', 'post'], { error: 'must be pre (comments wait for review) or post (published at once, with "report this")' }).default('post'),
+  // Telegram lets bots download files of at most 20 MB.
+  ATTACHMENT_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).gt(0, 'must be more than 0').max(20, 'must be at most 20 (Telegram bots cannot download larger files)').default(5),
   MICROSOFT_APP_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the bot\'s Microsoft App ID (a GUID from the Azure bot registration)').optional(),
   MICROSOFT_APP_PASSWORD: z.string().min(1, 'must not be empty').optional(),
   MICROSOFT_APP_TENANT_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the Entra ID tenant ID (a GUID)').optional(),
@@ -80,6 +82,8 @@ export interface Config {
   calls: { waveIntervalMs: number; maxAsksPerDay: number; quietHours: { from: number; to: number }; reminderHours: number[] };
   /** Days before a new person may ask for the commenter right; the pre-check's word-list folder (default: the shipped lists). */
   moderation: { roleRequestWaitDays: number; wordListsDir: string | undefined; commentModeration: 'pre' | 'post' };
+  /** The largest photo people may send with a submission, in bytes. */
+  attachmentMaxBytes: number;
   /** Microsoft Teams: off without configuration; `authenticated: false` only for local testing. */
   teams: TeamsConfig | null;
   /** The Matrix bot; null when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are not set. */
@@ -135,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reminderHours: e.REMINDER_HOURS.split(',').map(Number),
     },
     moderation: { roleRequestWaitDays: e.ROLE_REQUEST_WAIT_DAYS, wordListsDir: e.MODERATION_WORDLISTS, commentModeration: e.COMMENT_MODERATION },
+    attachmentMaxBytes: Math.round(e.ATTACHMENT_MAX_MB * 1024 * 1024),
     teams,
     matrix:
       e.MATRIX_HOMESERVER_URL && e.MATRIX_ACCESS_TOKEN

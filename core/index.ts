@@ -8,7 +8,7 @@ export * from './errors.js';
 export type * from './store.js';
 export type { Person, Profile, ChannelAddress } from './people/person.js';
 export { DEFAULT_ACTIVITIES, type Region, type Activity } from './regions/region.js';
-export type { IncomingEvent, Input, Prompt, Choice, InputKind, TurnResult, Attachment } from './conversation/types.js';
+export type { IncomingEvent, Input, Prompt, Choice, InputKind, TurnResult, Attachment, ReceivedFile, ImageRef } from './conversation/types.js';
 export type { ConversationState } from './conversation/state.js';
 export type { ConversationServices, LocaleInfo, PlaceLookup, Flow, FlowContext, Transition } from './conversation/flow.js';
 export { ConversationEngine, type AnswerHandler } from './conversation/engine.js';
@@ -36,6 +36,7 @@ export { CallCoordination, type CallStatusReport } from './calls/coordination.js
 export * from './roles/index.js';
 export * from './moderation/index.js';
 export * from './information/index.js';
+export * from './attachments/index.js';
 export { personSender, SLOT_MARGIN, LATE_TOLERANCE_MS, type SendToPerson, type OutboxDeps } from './messaging/outbox.js';
 export { CallForms, CALL_FORM_FIELDS, type CallForm, type CallFormField, type CallFormFieldKind, type CallFormFieldName, type CallFormValues, type CallFormOutcome } from './calls/call-form.js';
 export { CallManagement, mayCoordinate } from './calls/call-management.js';

@@ -1,4 +1,5 @@
 import type { InformationRepository } from './information/ports.js';
+import type { AttachmentRepository } from './attachments/ports.js';
 import type { Person, Profile } from './people/person.js';
 import type { Activity, Region } from './regions/region.js';
 import type { ConversationState } from './conversation/state.js';
@@ -213,6 +214,7 @@ export interface Repositories {
   callReports: CallReportRepository;
   abuseReports: AbuseReportRepository;
   information: InformationRepository;
+  attachments: AttachmentRepository;
 }
 
 /** The repositories plus a unit of work: everything inside `transaction` commits or nothing does. */

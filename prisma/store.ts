@@ -22,6 +22,7 @@ import { sanctionRepository } from './repositories/sanction-repository.js';
 import { callReportRepository } from './repositories/call-report-repository.js';
 import { abuseReportRepository } from './repositories/abuse-report-repository.js';
 import { informationRepository } from './repositories/information-repository.js';
+import { attachmentRepository } from './repositories/attachment-repository.js';
 
 function repositories(db: Db): Repositories {
   return {
@@ -46,6 +47,7 @@ function repositories(db: Db): Repositories {
     callReports: callReportRepository(db),
     abuseReports: abuseReportRepository(db),
     information: informationRepository(db),
+    attachments: attachmentRepository(db),
   };
 }
 

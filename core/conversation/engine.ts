@@ -9,6 +9,7 @@ import { interpretInput } from './interpret.js';
 import { pickLocale } from './locale.js';
 import type { ConversationState } from './state.js';
 import type { IncomingEvent, TurnResult } from './types.js';
+import { receiveFile } from '../attachments/received.js';
 
 export interface ConversationEngineOptions {
   store: Store;
@@ -52,6 +53,8 @@ export class ConversationEngine {
       const current = await this.handle({ ...event, input: { type: 'open' } });
       return { ...current, messages: reply.messages };
     }
+    // A file is downloaded before the turn's transaction, so a slow channel holds no database connection.
+    if (event.input.type === 'file') event = { ...event, input: { ...event.input, file: await receiveFile(event.input.file, this.options.services.attachments?.maxBytes) } };
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.options.store.transaction((repos) => this.turn(repos, event));
@@ -97,7 +100,7 @@ export class ConversationEngine {
         }
         const flow = this.flow(ctx.state.flow);
         const prompt = await flow.ask(ctx);
-        const answer = interpretInput(input, prompt, (m) => services.render(locale, m));
+        const answer = interpretInput(input, prompt, (m) => services.render(locale, m), services.attachments?.maxBytes);
         transition = isMsg(answer) ? { messages: [answer], next: sameStep(ctx.state) } : await flow.answer(ctx, answer);
       }
     }

@@ -5,6 +5,7 @@ import { refuse } from '../roles/access.js';
 import { choiceOf, historyMessage, stepParts, textOf, toMenu } from './flow-support.js';
 import type { Flag, Verdict } from './ports.js';
 import { decideItem, itemRef } from './submissions.js';
+import { versionPhoto } from '../attachments/item-photos.js';
 
 export const REVIEW = 'review';
 
@@ -41,7 +42,9 @@ export const reviewFlow: Flow = {
       ? historyMessage(await ctx.repos.submissions.countsByAuthor(author.id), (await ctx.repos.sanctions.forPerson(author.id)).filter((s) => s.kind === 'warning').length, author.createdAt, ctx.region.timeZone)
       : msg('moderation:history.deleted');
     const earlier = (await ctx.repos.submissions.decisions(id!)).filter((d) => d.version < shown.version && d.reason);
+    const image = await versionPhoto(ctx.repos, item.id, shown.version, shown.title);
     return {
+      ...(image ? { image } : {}),
       text: msg('moderation:review.show', {
         ref: itemRef(item.id),
         kind: msg(`moderation:kind.${item.kind}`),

@@ -7,11 +7,12 @@ import { choiceOf, settingsOf, textOf, toMenu } from './flow-support.js';
 import type { SubmissionKind } from './ports.js';
 import { itemRef, submitItem } from './submissions.js';
 import { TOPICS } from './settings.js';
+import { keepDraftPhoto, photoQuestionParams, photosHere } from '../attachments/item-photos.js';
 
 export const SUBMIT = 'submit';
 const KINDS: SubmissionKind[] = ['report', 'information'];
 const SKIP = 'skip';
-const ORDER = ['kind', 'title', 'body', 'topic', 'language', 'place', 'confirm'] as const;
+const ORDER = ['kind', 'title', 'body', 'topic', 'language', 'place', 'photo', 'confirm'] as const;
 type Step = (typeof ORDER)[number];
 
 interface Draft {
@@ -21,6 +22,8 @@ interface Draft {
   topic?: string;
   language?: string;
   place?: string | null;
+  /** The id of a photo waiting in the draft (see core/attachments). */
+  photo?: string | null;
 }
 
 const draftOf = (ctx: FlowContext) => (ctx.state.data ?? {}) as Draft;
@@ -31,7 +34,7 @@ export async function startSubmit(ctx: FlowContext): Promise<Transition> {
   return (await refuse(ctx, 'item.submit')) ?? go({}, 'kind');
 }
 
-function ask(ctx: FlowContext): PromptSpec {
+async function ask(ctx: FlowContext): Promise<PromptSpec> {
   const draft = draftOf(ctx);
   switch (ctx.state.step as Step) {
     case 'kind':
@@ -48,7 +51,10 @@ function ask(ctx: FlowContext): PromptSpec {
     }
     case 'place':
       return { text: msg('moderation:submit.ask.place'), input: 'place', choices: [{ value: SKIP, label: msg('moderation:skip') }] };
-    case 'confirm':
+    case 'photo':
+      return { text: msg('attachments:ask.photo', photoQuestionParams(ctx)), acceptsImage: true, choices: [{ value: SKIP, label: msg('attachments:skip') }] };
+    case 'confirm': {
+      const photo = draft.photo ? await ctx.repos.attachments.find(draft.photo) : null;
       return {
         text: msg('moderation:submit.summary', {
           kind: msg(`moderation:kind.${draft.kind}`),
@@ -62,7 +68,9 @@ function ask(ctx: FlowContext): PromptSpec {
           { value: 'send', label: msg('moderation:submit.send') },
           { value: 'discard', label: msg('moderation:submit.discard') },
         ],
+        ...(photo ? { image: { id: photo.id, mediaType: photo.mediaType, size: photo.size, caption: msg('attachments:caption', { title: draft.title! }) } } : {}),
       };
+    }
   }
 }
 
@@ -94,6 +102,16 @@ async function answer(ctx: FlowContext, a: Answer): Promise<Transition> {
       break;
     case 'place':
       draft.place = choice === SKIP ? null : text.slice(0, 120) || null;
+      // Only where the channel takes photos is one asked for.
+      if (!photosHere(ctx)) return go(draft, 'confirm');
+      break;
+    case 'photo':
+      if (a.type === 'image') {
+        draft.photo = await keepDraftPhoto(ctx, a.image);
+        return { ...go(draft, 'confirm'), messages: [msg('attachments:received')] };
+      }
+      if (choice !== SKIP) return stay(ctx, msg('attachments:sendOrSkip'));
+      draft.photo = null;
       break;
     case 'confirm': {
       if (choice === 'discard') return toMenu(msg('moderation:submit.discarded'));
@@ -108,6 +126,7 @@ async function answer(ctx: FlowContext, a: Answer): Promise<Transition> {
         id,
       );
       if (outcome.kind === 'not-allowed') return (await refuse(ctx, 'item.submit')) ?? toMenu();
+      if (draft.photo && !(await ctx.repos.attachments.attach(draft.photo, ctx.person!.id, id, 1))) return toMenu(msg('attachments:lost'), msg('moderation:submit.sent', { title: draft.title!, ref: itemRef(id) }));
       return toMenu(msg('moderation:submit.sent', { title: draft.title!, ref: itemRef(id) }));
     }
   }

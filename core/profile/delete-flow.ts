@@ -27,6 +27,8 @@ export const deleteFlow: Flow = {
     if (value === 'no') return { messages: [msg('profile:delete.kept')], next: { flow: MENU, step: 'main' } };
     if (value !== 'yes') return stay(ctx, msg('conversation:pickOne'));
     const identities = await ctx.repos.identities.listForPerson(person.id);
+    // Photos of items that are not published go with the person; a published one stays with its item, like its text.
+    await ctx.repos.attachments.deleteUnpublished(person.id);
     await ctx.repos.people.delete(person.id);
     await ctx.repos.sentMessages.deleteForAddresses(identities);
     await ctx.repos.conversations.resetAll(
