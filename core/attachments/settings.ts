@@ -7,7 +7,7 @@ export interface AttachmentSettings {
 
 export const DEFAULT_MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
 
-/** Sizes as people read them: "5 MB", "1.5 MB". */
+/** Sizes as people read them: "5 MB", "1.5 MB", "0.25 MB". */
 export function megabytes(bytes: number): number {
-  return Math.round((bytes / (1024 * 1024)) * 10) / 10;
+  return Math.round((bytes / (1024 * 1024)) * 100) / 100;
 }

@@ -54,11 +54,10 @@ export const myItemsFlow: Flow = {
     if (step === 'photo') {
       // A revision keeps the photo, drops it, or takes a new one.
       const current = item ? await versionPhoto(ctx.repos, item.id, item.version, String(ctx.state.data?.title ?? '')) : undefined;
-      if (!current) return { text: msg('attachments:ask.photo', photoQuestionParams(ctx)), acceptsImage: true, choices: [{ value: 'skip', label: msg('attachments:skip') }] };
       return {
         text: msg('attachments:ask.revise', photoQuestionParams(ctx)),
         acceptsImage: true,
-        image: current,
+        ...(current ? { image: current } : {}),
         choices: [
           { value: KEEP, label: msg('attachments:keep') },
           { value: 'remove', label: msg('attachments:remove') },
@@ -92,8 +91,8 @@ export const myItemsFlow: Flow = {
     if (step === 'body') {
       body = textOf(answer);
       if (body.length < 20) return stay(ctx, msg('moderation:submit.invalid.body', { min: 20, max: 2000 }));
-      // Where the channel takes photos, the photo is asked about next; elsewhere it stays as it was.
-      if (photosHere(ctx)) return { next: { flow: MY_ITEMS, step: `photo.${id}`, data: { ...ctx.state.data, title, body } } };
+      // An item with a photo asks next whether to keep, remove or replace it (where the channel takes photos; elsewhere it stays).
+      if (photosHere(ctx) && item && (await ctx.repos.attachments.forVersion(item.id, item.version))) return { next: { flow: MY_ITEMS, step: `photo.${id}`, data: { ...ctx.state.data, title, body } } };
     } else if (answer.type === 'image') {
       photo = await keepDraftPhoto(ctx, answer.image);
     } else if (choice === 'remove' || choice === 'skip') {

@@ -12,7 +12,8 @@ import { keepDraftPhoto, photoQuestionParams, photosHere } from '../attachments/
 export const SUBMIT = 'submit';
 const KINDS: SubmissionKind[] = ['report', 'information'];
 const SKIP = 'skip';
-const ORDER = ['kind', 'title', 'body', 'topic', 'language', 'place', 'photo', 'confirm'] as const;
+const REMOVE_PHOTO = 'remove-photo';
+const ORDER = ['kind', 'title', 'body', 'topic', 'language', 'place', 'confirm'] as const;
 type Step = (typeof ORDER)[number];
 
 interface Draft {
@@ -51,23 +52,26 @@ async function ask(ctx: FlowContext): Promise<PromptSpec> {
     }
     case 'place':
       return { text: msg('moderation:submit.ask.place'), input: 'place', choices: [{ value: SKIP, label: msg('moderation:skip') }] };
-    case 'photo':
-      return { text: msg('attachments:ask.photo', photoQuestionParams(ctx)), acceptsImage: true, choices: [{ value: SKIP, label: msg('attachments:skip') }] };
     case 'confirm': {
       const photo = draft.photo ? await ctx.repos.attachments.find(draft.photo) : null;
+      const summary = msg('moderation:submit.summary', {
+        kind: msg(`moderation:kind.${draft.kind}`),
+        title: draft.title!,
+        body: draft.body!,
+        topic: msg(`moderation:topic.${draft.topic}`),
+        language: { language: draft.language! },
+        place: draft.place || msg('registration:summary.none'),
+      });
+      // Where the channel takes photos, the summary offers to add one (optional: Send goes without).
+      const offer = photosHere(ctx);
       return {
-        text: msg('moderation:submit.summary', {
-          kind: msg(`moderation:kind.${draft.kind}`),
-          title: draft.title!,
-          body: draft.body!,
-          topic: msg(`moderation:topic.${draft.topic}`),
-          language: { language: draft.language! },
-          place: draft.place || msg('registration:summary.none'),
-        }),
+        text: offer ? msg(photo ? 'attachments:confirm.withPhoto' : 'attachments:confirm.offer', { summary, ...photoQuestionParams(ctx) }) : summary,
         choices: [
           { value: 'send', label: msg('moderation:submit.send') },
+          ...(photo ? [{ value: REMOVE_PHOTO, label: msg('attachments:remove') }] : []),
           { value: 'discard', label: msg('moderation:submit.discard') },
         ],
+        ...(offer ? { acceptsImage: true } : {}),
         ...(photo ? { image: { id: photo.id, mediaType: photo.mediaType, size: photo.size, caption: msg('attachments:caption', { title: draft.title! }) } } : {}),
       };
     }
@@ -102,18 +106,11 @@ async function answer(ctx: FlowContext, a: Answer): Promise<Transition> {
       break;
     case 'place':
       draft.place = choice === SKIP ? null : text.slice(0, 120) || null;
-      // Only where the channel takes photos is one asked for.
-      if (!photosHere(ctx)) return go(draft, 'confirm');
-      break;
-    case 'photo':
-      if (a.type === 'image') {
-        draft.photo = await keepDraftPhoto(ctx, a.image);
-        return { ...go(draft, 'confirm'), messages: [msg('attachments:received')] };
-      }
-      if (choice !== SKIP) return stay(ctx, msg('attachments:sendOrSkip'));
-      draft.photo = null;
       break;
     case 'confirm': {
+      // A photo (again) replaces the one in the draft; the summary shows it before sending.
+      if (a.type === 'image') return { ...go({ ...draft, photo: await keepDraftPhoto(ctx, a.image) }, 'confirm'), messages: [msg('attachments:received')] };
+      if (choice === REMOVE_PHOTO) return { ...go({ ...draft, photo: null }, 'confirm'), messages: [msg('attachments:removed')] };
       if (choice === 'discard') return toMenu(msg('moderation:submit.discarded'));
       if (choice !== 'send') return stay(ctx, msg('conversation:pickOne'));
       const id = ctx.services.newId();
