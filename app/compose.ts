@@ -158,6 +158,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       messages: telegramMessageStore(db.prisma, TELEGRAM_CHANNEL),
       slots: rateSlots(db.prisma),
       log: log.child({ channel: TELEGRAM_CHANNEL }),
+      photos: { maxBytes: config.attachmentMaxBytes, load: (id) => store.attachments.bytes(id) },
     });
     messengers.set(TELEGRAM_CHANNEL, telegram.messenger);
     if (config.telegram.webhook) http.use(telegram.webhookRouter());

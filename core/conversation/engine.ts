@@ -81,7 +81,7 @@ export class ConversationEngine {
     const region = await this.regionOf(repos, conversation.state, event);
     const ctx: FlowContext = { event, repos, services, person, locale, state: conversation.state, region };
 
-    if (replayed) return this.result(ctx, [msg('conversation:duplicate')]);
+    if (replayed) return this.result(ctx, [msg('conversation:duplicate')], undefined, true);
 
     const input = event.input;
     let transition: Transition;
@@ -96,7 +96,7 @@ export class ConversationEngine {
       }
       default: {
         if (input.token !== undefined && input.token !== conversation.state.token) {
-          return this.result(ctx, [msg('conversation:stale')]);
+          return this.result(ctx, [msg('conversation:stale')], undefined, true);
         }
         const flow = this.flow(ctx.state.flow);
         const prompt = await flow.ask(ctx);
@@ -126,12 +126,15 @@ export class ConversationEngine {
     // The transition may have created or deleted the person.
     const person = await repos.people.findByIdentity(conversation.channel, conversation.address);
     const after: FlowContext = { ...ctx, person, locale, state };
-    return this.result(after, transition.messages ?? [], transition.attachment);
+    const repeated = !moved && JSON.stringify(next.data ?? null) === JSON.stringify(ctx.state.data ?? null);
+    return this.result(after, transition.messages ?? [], transition.attachment, repeated);
   }
 
-  private async result(ctx: FlowContext, messages: Msg[], attachment?: TurnResult['attachment']): Promise<TurnResult> {
-    const spec = await this.flow(ctx.state.flow).ask(ctx);
-    return { locale: ctx.locale, messages, prompt: { ...spec, token: ctx.state.token }, ...(attachment ? { attachment } : {}) };
+  /** `repeated`: the same question again (a refused answer): its photo was shown with it already and is not sent twice. */
+  private async result(ctx: FlowContext, messages: Msg[], attachment?: TurnResult['attachment'], repeated = false): Promise<TurnResult> {
+    const { image, ...spec } = await this.flow(ctx.state.flow).ask(ctx);
+    const prompt = { ...spec, token: ctx.state.token, ...(image && !repeated ? { image } : {}) };
+    return { locale: ctx.locale, messages, prompt, ...(attachment ? { attachment } : {}) };
   }
 
   private async begin(repos: Repositories, event: IncomingEvent, registered: boolean): Promise<StoredConversation> {
