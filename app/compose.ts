@@ -106,6 +106,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       localeOf: async (userId) => (await store.people.findByIdentity(MATRIX_CHANNEL, userId))?.locale ?? null,
       isUnavailable,
       log: log.child({ channel: 'matrix' }),
+      photos: { load: (id) => store.attachments.bytes(id) },
     });
     messengers.set(MATRIX_CHANNEL, new MatrixMessenger(matrixData, matrix.sender, { perSecond: config.matrix.messagesPerSecond }));
   }

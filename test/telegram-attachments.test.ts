@@ -54,13 +54,14 @@ describe.each(backends)('photos in Telegram on $name', (backend) => {
     await db?.destroy();
   });
 
-  it('a photo where none is expected is answered, nothing is stored, and the question stays', async () => {
+  it('a photo where none is expected is answered without fetching it, nothing is stored, and the question stays', async () => {
     await writer.say('/submit');
     const before = writer.lastId();
     await sendPhoto(writer, [RED_JPEG]);
     expect(writer.since(before).join('\n')).toContain(say('de', 'attachments:notExpected'));
     expect(writer.since(before).join('\n')).toContain(say('de', 'moderation:submit.ask.kind'));
     expect(await db.database.prisma.attachment.count()).toBe(0);
+    expect(telegram.downloads).toEqual([]);
     await writer.say('/cancel');
   });
 

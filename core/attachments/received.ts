@@ -20,7 +20,13 @@ export interface CleanImage {
 export async function receiveFile(file: ReceivedFile, maxBytes = DEFAULT_MAX_ATTACHMENT_BYTES): Promise<ReceivedFile> {
   if (file.bytes || !file.fetch) return file;
   if (file.size !== undefined && file.size > maxBytes) return { ...file, fetch: undefined } as ReceivedFile;
-  const bytes = await file.fetch(maxBytes);
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await file.fetch(maxBytes);
+  } catch {
+    // The channel could not hand it over (gone, or a network error): the person is asked to send it again.
+    return { size: 0, ...(file.mediaType ? { mediaType: file.mediaType } : {}) };
+  }
   if (!bytes) return { size: maxBytes + 1, ...(file.mediaType ? { mediaType: file.mediaType } : {}) };
   return { bytes, size: bytes.length, ...(file.mediaType ? { mediaType: file.mediaType } : {}) };
 }

@@ -53,8 +53,11 @@ export class ConversationEngine {
       const current = await this.handle({ ...event, input: { type: 'open' } });
       return { ...current, messages: reply.messages };
     }
-    // A file is downloaded before the turn's transaction, so a slow channel holds no database connection.
-    if (event.input.type === 'file') event = { ...event, input: { ...event.input, file: await receiveFile(event.input.file, this.options.services.attachments?.maxBytes) } };
+    // A file is downloaded before the turn's transaction, so a slow channel holds no database connection,
+    // and only when the question takes one: anywhere else it is declined without fetching it.
+    if (event.input.type === 'file' && (await this.acceptsFile(event))) {
+      event = { ...event, input: { ...event.input, file: await receiveFile(event.input.file, this.options.services.attachments?.maxBytes) } };
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.options.store.transaction((repos) => this.turn(repos, event));
@@ -135,6 +138,22 @@ export class ConversationEngine {
     const { image, ...spec } = await this.flow(ctx.state.flow).ask(ctx);
     const prompt = { ...spec, token: ctx.state.token, ...(image && !repeated ? { image } : {}) };
     return { locale: ctx.locale, messages, prompt, ...(attachment ? { attachment } : {}) };
+  }
+
+  /** Whether the conversation's current question takes a photo (read on its own, before the turn). */
+  private async acceptsFile(event: IncomingEvent): Promise<boolean> {
+    const { services } = this.options;
+    return this.options.store.transaction(async (repos) => {
+      const conversation = await repos.conversations.get(event.channel, event.address);
+      if (!conversation) return false;
+      const flow = this.flow(conversation.state.flow);
+      const person = await repos.people.findByIdentity(event.channel, event.address);
+      if (flow.forRegistered && !person) return false;
+      const locale = person?.locale ?? conversation.locale ?? services.defaultLocale;
+      const region = await this.regionOf(repos, conversation.state, event);
+      const prompt = await flow.ask({ event, repos, services, person, locale, state: conversation.state, region });
+      return prompt.acceptsImage === true;
+    });
   }
 
   private async begin(repos: Repositories, event: IncomingEvent, registered: boolean): Promise<StoredConversation> {
