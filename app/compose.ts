@@ -18,6 +18,7 @@ import {
   boardJobHandlers,
   moderationJobHandlers,
   moderatorNoticeJobHandlers,
+  photoForViewer,
   withInformationFanOut,
   qaPublicationJobHandlers,
   type ConversationEngine,
@@ -98,6 +99,8 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
 
   const inbox = webInboxStore(db.prisma, WEB_CHANNEL);
   const messengers = new Map<string, MessengerPort>([[WEB_CHANNEL, new WebMessenger(inbox, translations, WEB_CHANNEL)]]);
+  // Asked per turn, so channels added below count too.
+  services.attachments = { maxBytes: config.attachmentMaxBytes, imagesOn: (channel) => messengers.get(channel)?.capabilities.images === true };
 
   let matrix: MatrixBot | null = null;
   if (config.matrix) {
@@ -111,6 +114,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       localeOf: async (userId) => (await store.people.findByIdentity(MATRIX_CHANNEL, userId))?.locale ?? null,
       isUnavailable,
       log: log.child({ channel: 'matrix' }),
+      photos: { load: (id) => store.attachments.bytes(id) },
     });
     messengers.set(MATRIX_CHANNEL, new MatrixMessenger(matrixData, matrix.sender, { perSecond: config.matrix.messagesPerSecond }));
   }
@@ -125,6 +129,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       defaultLocale: config.defaultLocale,
       secureCookies: config.secureCookies,
       log: log.child({ channel: 'web' }),
+      photos: { maxBytes: config.attachmentMaxBytes, forViewer: (address, id) => photoForViewer(store, WEB_CHANNEL, address, id) },
     }),
   );
   if (config.teams) {
@@ -165,6 +170,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       leases: leases(db.prisma),
       instanceId,
       log: log.child({ channel: TELEGRAM_CHANNEL }),
+      photos: { maxBytes: config.attachmentMaxBytes, load: (id) => store.attachments.bytes(id) },
     });
     messengers.set(TELEGRAM_CHANNEL, telegram.messenger);
     if (config.telegram.webhook) http.use(telegram.webhookRouter());

@@ -44,6 +44,8 @@ const schema = z.object({
   BOARD_NEAR_KM: z.coerce.number({ error: 'must be a number of kilometres' }).min(1, 'must be at least 1').max(500, 'must be at most 500').default(15),
   BOARD_REMINDER_HOURS: z.coerce.number({ error: 'must be a number of hours' }).min(0.25, 'must be at least 0.25').max(336, 'must be at most 336').default(24),
   COMMENT_MODERATION: z.enum(['pre', 'post'], { error: 'must be pre (comments wait for review) or post (published at once, with "report this")' }).default('post'),
+  // Telegram lets bots download files of at most 20 MB.
+  ATTACHMENT_MAX_MB: z.coerce.number({ error: 'must be a number of megabytes' }).gt(0, 'must be more than 0').max(20, 'must be at most 20 (Telegram bots cannot download larger files)').default(5),
   MICROSOFT_APP_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the bot\'s Microsoft App ID (a GUID from the Azure bot registration)').optional(),
   MICROSOFT_APP_PASSWORD: z.string().min(1, 'must not be empty').optional(),
   MICROSOFT_APP_TENANT_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the Entra ID tenant ID (a GUID)').optional(),
@@ -89,6 +91,8 @@ export interface Config {
   board: { nearKm: number; reminderHours: number };
   /** Moderators hear of waiting items at most once per window, and not in quiet hours unless asked to. */
   moderatorNotices: { windowMs: number; inQuietHours: boolean };
+  /** The largest photo people may send with a submission, in bytes. */
+  attachmentMaxBytes: number;
   /** Microsoft Teams: off without configuration; `authenticated: false` only for local testing. */
   teams: TeamsConfig | null;
   /** The Matrix bot; null when MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN are not set. */
@@ -146,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     moderation: { roleRequestWaitDays: e.ROLE_REQUEST_WAIT_DAYS, wordListsDir: e.MODERATION_WORDLISTS, commentModeration: e.COMMENT_MODERATION },
     board: { nearKm: e.BOARD_NEAR_KM, reminderHours: e.BOARD_REMINDER_HOURS },
     moderatorNotices: { windowMs: Math.round(e.MODERATOR_NOTICE_MINUTES * 60_000), inQuietHours: e.MODERATOR_NOTICES_IN_QUIET_HOURS },
+    attachmentMaxBytes: Math.round(e.ATTACHMENT_MAX_MB * 1024 * 1024),
     teams,
     matrix:
       e.MATRIX_HOMESERVER_URL && e.MATRIX_ACCESS_TOKEN

@@ -1,6 +1,7 @@
 import type { InformationRepository } from './information/ports.js';
 import type { BoardRepository } from './board/ports.js';
 import type { ModeratorNoticeRepository } from './moderation/moderator-notices.js';
+import type { AttachmentRepository } from './attachments/ports.js';
 import type { Person, Profile } from './people/person.js';
 import type { Activity, Region } from './regions/region.js';
 import type { ConversationState } from './conversation/state.js';
@@ -217,6 +218,7 @@ export interface Repositories {
   information: InformationRepository;
   board: BoardRepository;
   moderatorNotices: ModeratorNoticeRepository;
+  attachments: AttachmentRepository;
 }
 
 /** The repositories plus a unit of work: everything inside `transaction` commits or nothing does. */

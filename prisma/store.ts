@@ -24,6 +24,7 @@ import { abuseReportRepository } from './repositories/abuse-report-repository.js
 import { informationRepository } from './repositories/information-repository.js';
 import { boardRepository } from './repositories/board-repository.js';
 import { moderatorNoticeRepository } from './repositories/moderator-notice-repository.js';
+import { attachmentRepository } from './repositories/attachment-repository.js';
 
 function repositories(db: Db, sql?: Sql): Repositories {
   return {
@@ -50,6 +51,7 @@ function repositories(db: Db, sql?: Sql): Repositories {
     moderatorNotices: moderatorNoticeRepository(db),
     information: informationRepository(db),
     board: boardRepository(db),
+    attachments: attachmentRepository(db),
   };
 }
 

@@ -226,9 +226,12 @@ describe.skipIf(missing !== null && !REQUIRED)('the Matrix bot against a real Sy
 
       const odd = await user.react(room, privacy.event_id, '🎉');
       expect(body(await user.replyTo(room, bot.userId, odd))).toContain(text('en', 'matrix:reactionUnknown'));
-      // An image is not an answer either, and the person is told so.
+      // An image is not an answer either, and the person is told so (without the bot fetching it).
       const image = await user.send(room, 'm.room.message', { msgtype: 'm.image', body: 'photo.jpg', url: 'mxc://localhost/abc' });
-      expect(body(await user.replyTo(room, bot.userId, image))).toContain(text('en', 'matrix:unsupported'));
+      expect(body(await user.replyTo(room, bot.userId, image))).toContain(text('en', 'attachments:notExpected'));
+      // A voice message is nothing the bot can read.
+      const voice = await user.send(room, 'm.room.message', { msgtype: 'm.audio', body: 'voice.ogg', url: 'mxc://localhost/def' });
+      expect(body(await user.replyTo(room, bot.userId, voice))).toContain(text('en', 'matrix:unsupported'));
     });
 
     it('says in an encrypted room that it cannot read it and how to open an unencrypted chat, every time it is written to', async () => {

@@ -29,6 +29,8 @@ export interface MatrixBotOptions {
   /** Whether an error means the database is unreachable right now. */
   isUnavailable(error: unknown): boolean;
   log: MatrixLog;
+  /** Stored photos to send into rooms; without, photos are not shown. */
+  photos?: { load(id: string): Promise<Uint8Array | null> };
 }
 
 const markerSchema = z.object({ token: z.string().min(1).max(200), reactions: z.record(z.string(), z.string()) });
@@ -51,7 +53,7 @@ export class MatrixBot implements SyncHandler {
 
   constructor(private readonly options: MatrixBotOptions) {
     this.client = new SyncingClient(options.homeserverUrl, options.accessToken, storageProvider(options.store, () => this.me), this);
-    this.sender = new MatrixSender(this.client, options.renderer);
+    this.sender = new MatrixSender(this.client, options.renderer, options.photos);
     this.client.onSyncError = (error, failures) => {
       // The first failure is often a blip; a lasting one is worth a warning, once in a while.
       if (failures === 3 || failures % 20 === 0) options.log.warn({ failures, err: { message: String((error as Error)?.message ?? error).slice(0, 200) } }, 'Matrix sync keeps failing; retrying');
@@ -152,6 +154,9 @@ export class MatrixBot implements SyncHandler {
       const value = Object.entries(marker.reactions).find(([key]) => bare(key) === bare(parsed.key))?.[1];
       if (value === undefined) return this.again(roomId, room.userId, event.event_id, { key: 'matrix:reactionUnknown' });
       input = { type: 'choice', token: marker.token, values: [value] };
+    } else if (parsed.kind === 'file') {
+      // Fetched from the media repository only when the core wants it (the size allows it).
+      input = { type: 'file', file: { ...(parsed.size !== undefined ? { size: parsed.size } : {}), ...(parsed.mediaType ? { mediaType: parsed.mediaType } : {}), fetch: (max) => this.download(parsed.url, max) } };
     } else {
       input = parsed.input;
       if (parsed.replyTo && (input.type === 'text' || input.type === 'location')) {
@@ -164,6 +169,12 @@ export class MatrixBot implements SyncHandler {
     // The same event again (a second instance, a batch fetched again after a failure): it was answered then.
     if (result.messages.length === 1 && result.messages[0]!.key === 'conversation:duplicate') return;
     await this.reply(roomId, result, event.event_id);
+  }
+
+  /** A person's file from the media repository (authenticated media), or null when it is larger than `max`. */
+  private async download(url: string, max: number): Promise<Uint8Array | null> {
+    const { data } = await this.client.downloadContent(url);
+    return data.length > max ? null : new Uint8Array(data);
   }
 
   /** Tells the person what went wrong and shows the current question again. */

@@ -9,7 +9,9 @@ export type ParsedEvent =
   | { kind: 'reaction'; target: string; key: string }
   /** An encrypted event: the bot cannot read it. */
   | { kind: 'encrypted' }
-  /** A message type the bot cannot read (an image, a voice message, a file). */
+  /** An image or a file in the homeserver's media repository (`mxc://`), with what its sender's client says of it. */
+  | { kind: 'file'; url: string; size?: number; mediaType?: string }
+  /** A message type the bot cannot read (a voice message, a video). */
   | { kind: 'unsupported' }
   /** Not something a person said (state, receipts, redactions, edits of reactions). */
   | { kind: 'none' };
@@ -27,6 +29,8 @@ const messageContent = z.object({
   msgtype: z.string(),
   body: z.string().max(20_000),
   geo_uri: z.string().max(200).optional(),
+  url: z.string().max(500).optional(),
+  info: z.object({ size: z.number().int().nonnegative().optional(), mimetype: z.string().max(200).optional() }).optional(),
   'm.relates_to': relatesTo,
   'm.new_content': z.object({ msgtype: z.string(), body: z.string().max(20_000), geo_uri: z.string().max(200).optional() }).optional(),
 });
@@ -75,6 +79,14 @@ export function parseRoomEvent(event: { type?: unknown; content?: unknown }): Pa
   switch (current.msgtype) {
     case 'm.location':
       return withReply({ type: 'location', ...parseGeoUri(current.geo_uri) });
+    case 'm.image':
+    case 'm.file': {
+      // An encrypted file (`file` instead of `url`) cannot be read; neither can a link that is not the media repository's.
+      if (!content.url?.startsWith('mxc://')) return { kind: 'unsupported' };
+      const size = content.info?.size;
+      const mediaType = content.info?.mimetype;
+      return { kind: 'file', url: content.url, ...(size !== undefined ? { size } : {}), ...(mediaType ? { mediaType } : {}) };
+    }
     case 'm.text':
     case 'm.notice':
     case 'm.emote': {

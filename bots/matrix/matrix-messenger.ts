@@ -16,6 +16,7 @@ export const MATRIX_CAPABILITIES: ChannelCapabilities = {
   cards: false,
   files: true,
   readReceipts: false,
+  images: true,
 };
 
 /**

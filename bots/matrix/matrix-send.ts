@@ -25,12 +25,21 @@ export class MatrixSender {
   constructor(
     private readonly client: MatrixClient,
     private readonly renderer: Renderer,
+    private readonly photos?: { load(id: string): Promise<Uint8Array | null> },
   ) {}
 
   /** Sends a turn; returns the id of the event that carries its question (or its text), or null if the turn was empty. */
   async sendTurn(roomId: string, turn: TurnResult, options: SendTurnOptions = {}): Promise<string | null> {
     const key = options.idempotencyKey;
     let main: string | null = null;
+    const image = turn.prompt?.image;
+    const bytes = image && (await this.photos?.load(image.id));
+    if (image && bytes) {
+      // The question's photo first, uploaded to the media repository and sent as m.image; the question follows.
+      const url = await this.client.uploadContent(Buffer.from(bytes), image.mediaType, 'photo');
+      const caption = this.renderer.render(turn.locale, image.caption);
+      await this.put(roomId, 'm.room.message', txnId(key, 'image'), { msgtype: 'm.image', body: caption, url, info: { mimetype: image.mediaType, size: bytes.length } });
+    }
     if (turn.messages.length || turn.prompt) {
       const content: Record<string, unknown> = { ...renderTurn(this.renderer, turn) };
       if (options.replyTo) content['m.relates_to'] = { 'm.in_reply_to': { event_id: options.replyTo } };

@@ -62,6 +62,8 @@ export function renderTurn(renderer: Renderer, turn: TurnResult, options: { card
   const texts = turn.messages.map(t);
   if (turn.attachment) texts.push(t({ key: 'teams:noFiles', params: { filename: turn.attachment.filename } }));
   const prompt = turn.prompt;
+  // Photos are not shown in Teams yet (a card holds about 28 KB): the moderator or reader is told there is one.
+  if (prompt?.image) texts.push(t({ key: 'attachments:notShown', params: { caption: prompt.image.caption } }));
   const widgets = prompt && ((prompt.choices?.length ?? 0) > 0 || prompt.input !== undefined);
   if (!prompt || !widgets) {
     const all = [...texts, ...(prompt ? [t(prompt.text)] : [])];

@@ -10,6 +10,7 @@ import { SendSlots } from './telegram-limits.js';
 import { TelegramMessenger, type TelegramMessageStore } from './telegram-messenger.js';
 import { TelegramPoller } from './telegram-poller.js';
 import type { Renderer } from './telegram-renderer.js';
+import { telegramFiles, type TelegramPhotos } from './telegram-photos.js';
 
 export const TELEGRAM_CHANNEL = 'telegram';
 
@@ -43,6 +44,8 @@ export interface TelegramAdapterOptions {
   /** This instance, as the lease's holder. */
   instanceId: string;
   log: TelegramLog & { debug(obj: object, msg?: string): void };
+  /** Stored photos to send, and the largest a person may send. */
+  photos?: TelegramPhotos;
 }
 
 const updateShape = z.looseObject({ update_id: z.number().int().nonnegative() });
@@ -61,11 +64,13 @@ export class TelegramAdapter {
     const { settings, log } = options;
     this.bot = new Bot(settings.token, { client: { apiRoot: settings.apiRoot } });
     const slots = new SendSlots(options.slots, TELEGRAM_CHANNEL);
-    installHandlers(this.bot, { channel: TELEGRAM_CHANNEL, engine: options.engine, renderer: options.renderer, defaultLocale: options.defaultLocale, identities: options.identities, slots, log });
+    const photos = options.photos;
+    const files = photos ? telegramFiles(this.bot.api, settings.apiRoot, settings.token, photos.maxBytes) : undefined;
+    installHandlers(this.bot, { channel: TELEGRAM_CHANNEL, engine: options.engine, renderer: options.renderer, defaultLocale: options.defaultLocale, identities: options.identities, slots, log, ...(files ? { files } : {}), ...(photos ? { photos } : {}) });
     this.bot.catch((error) => log.error({ updateId: error.ctx.update.update_id, err: errorFacts(error.error) }, 'a Telegram update escaped the error boundary'));
     // The messenger's sends are paced by the delivery jobs (its `limits`), so it gets an Api of its own without the bot's pacing.
     const api = new Api(settings.token, { apiRoot: settings.apiRoot });
-    this.messenger = new TelegramMessenger(TELEGRAM_CHANNEL, api, options.renderer, options.messages, slots, log);
+    this.messenger = new TelegramMessenger(TELEGRAM_CHANNEL, api, options.renderer, options.messages, slots, log, photos);
   }
 
   get mode(): 'webhook' | 'polling' {

@@ -5,7 +5,8 @@ import { decodeButton, encodeToggle } from './callback-data.js';
 import { errorFacts } from './telegram-errors.js';
 import type { SendSlots } from './telegram-limits.js';
 import { answeredText, renderTurn, ticked, unticked, type Outgoing, type Renderer } from './telegram-renderer.js';
-import { eventOf, inputOfMessage, isAddressedCommand, type EventBase } from './telegram-updates.js';
+import { eventOf, inputOfMessage, isAddressedCommand, type EventBase, type TelegramFiles } from './telegram-updates.js';
+import { sendStoredPhoto, type TelegramPhotos } from './telegram-photos.js';
 
 export interface TelegramLog {
   info(obj: object, msg?: string): void;
@@ -21,6 +22,9 @@ export interface TelegramBotOptions {
   identities: Pick<IdentityRepository, 'markUnreachable' | 'markReachable'>;
   slots: SendSlots;
   log: TelegramLog;
+  /** Photos in and out; without, a photo is answered as unsupported. */
+  files?: TelegramFiles;
+  photos?: TelegramPhotos;
 }
 
 /** The update kinds the bot asks Telegram for. */
@@ -68,6 +72,7 @@ export function installHandlers(bot: Bot, options: TelegramBotOptions): void {
   async function send(chatId: number, parts: Outgoing[]): Promise<void> {
     for (const part of parts) {
       if (part.kind === 'document') await bot.api.sendDocument(chatId, new InputFile(Buffer.from(part.content, 'utf8'), part.filename));
+      else if (part.kind === 'photo') await sendStoredPhoto(bot.api, chatId, part, options.photos);
       else await bot.api.sendMessage(chatId, part.html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(part.markup ? { reply_markup: part.markup } : {}) });
     }
   }
@@ -126,7 +131,7 @@ export function installHandlers(bot: Bot, options: TelegramBotOptions): void {
   });
 
   bot.on('message', async (ctx) => {
-    const read = inputOfMessage(ctx.message, ctx.from?.id);
+    const read = inputOfMessage(ctx.message, ctx.from?.id, options.files);
     if ('unsupported' in read) {
       // Where we are, in the person's language, with a word on what the bot can read.
       const current = await engine.handle(eventOf(base(ctx), { type: 'open' }));

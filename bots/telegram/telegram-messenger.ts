@@ -4,6 +4,7 @@ import { DeliveryError, type ChannelCapabilities, type MessageRef, type Messenge
 import { deliveryError, errorFacts, isGoneForEditing, isNotModified } from './telegram-errors.js';
 import { SLOT_TOLERANCE_MS, TELEGRAM_LIMITS, type SendSlots } from './telegram-limits.js';
 import { renderTurn, type Outgoing, type Renderer } from './telegram-renderer.js';
+import { sendStoredPhoto, type TelegramPhotos } from './telegram-photos.js';
 
 /**
  * Where the bot remembers what it sent on its own (implemented in prisma/):
@@ -30,6 +31,7 @@ export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
   cards: false,
   files: true,
   readReceipts: false,
+  images: true,
 };
 
 export interface MessengerLog {
@@ -53,6 +55,7 @@ export class TelegramMessenger implements MessengerPort {
     private readonly store: TelegramMessageStore,
     private readonly slots: SendSlots,
     private readonly log: MessengerLog,
+    private readonly photos?: TelegramPhotos,
   ) {}
 
   async send(address: string, message: TurnResult, options: SendOptions = {}): Promise<MessageRef> {
@@ -124,6 +127,8 @@ export class TelegramMessenger implements MessengerPort {
       if (i > 0 || late) await this.slots.beforeMessage(address);
       if (part.kind === 'document') {
         last = (await this.api.sendDocument(chatId, new InputFile(Buffer.from(part.content, 'utf8'), part.filename))).message_id;
+      } else if (part.kind === 'photo') {
+        last = (await sendStoredPhoto(this.api, chatId, part, this.photos)) ?? last;
       } else {
         last = (await this.api.sendMessage(chatId, part.html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(part.markup ? { reply_markup: part.markup } : {}) })).message_id;
       }

@@ -12,10 +12,14 @@ type InlineKeyboard = InlineKeyboardMarkup;
 type ReplyKeyboard = ReplyKeyboardMarkup & { keyboard: KeyboardButton[][] };
 export type ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove;
 
-/** One Bot API call a turn becomes: a text message or a document. */
+/** One Bot API call a turn becomes: a text message, a document, or a stored photo (sent by id, loaded when sent). */
 export type Outgoing =
   | { kind: 'text'; html: string; markup?: ReplyMarkup }
-  | { kind: 'document'; filename: string; mediaType: string; content: string };
+  | { kind: 'document'; filename: string; mediaType: string; content: string }
+  | { kind: 'photo'; id: string; caption: string };
+
+/** Telegram's limit for a photo's caption, in UTF-16 code units. */
+export const MAX_CAPTION = 1024;
 
 /** Telegram's limit for a message's text after entities are parsed, in UTF-16 code units. */
 export const MAX_TEXT = 4096;
@@ -72,6 +76,11 @@ export function renderTurn(renderer: Renderer, turn: TurnResult, options: Render
   const prompt = turn.prompt;
   const out: Outgoing[] = [];
   if (turn.attachment) out.push({ kind: 'document', ...turn.attachment });
+  // The question's photo goes first, with a short caption; the question and its buttons follow as text.
+  if (prompt?.image) {
+    const caption = renderer.render(locale, prompt.image.caption);
+    out.push({ kind: 'photo', id: prompt.image.id, caption: escapeHtml(caption.length > MAX_CAPTION ? `${caption.slice(0, MAX_CAPTION - 1)}…` : caption) });
+  }
 
   let markup: ReplyMarkup | undefined;
   if (prompt && (prompt.acceptsLocation || prompt.acceptsContact)) markup = replyKeyboard(renderer, locale, prompt);

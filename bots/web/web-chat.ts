@@ -21,6 +21,11 @@ export interface WebChatOptions {
   secureCookies: boolean;
   log: WebChatLog;
   inbox: WebInboxStore;
+  /** Photos: the largest upload, and a stored photo for the person behind a web address (null when they may not see it). */
+  photos?: {
+    maxBytes: number;
+    forViewer(address: string, id: string): Promise<{ bytes: Uint8Array; mediaType: string } | null>;
+  };
 }
 
 /**
@@ -91,6 +96,56 @@ export function webChatRouter(options: WebChatOptions): Router {
     }
   });
 
+  // A photo is sent as the request body itself (no multipart): the question's token and the event id ride in headers.
+  const uploadHeaders = z.object({ 'x-event-id': eventSchema.shape.eventId, 'x-token': token });
+  const maxUpload = options.photos?.maxBytes ?? 0;
+  router.post(
+    '/api/web/photos',
+    async (req, res, next) => {
+      const headers = uploadHeaders.safeParse(req.headers);
+      if (!options.photos || !headers.success) return sendError(res, 400, 'INVALID_INPUT', localeOf(req));
+      const declared = Number(req.get('content-length') ?? 0);
+      if (declared > maxUpload) {
+        // Too large: the bytes are not read at all, and the person is told the limit in the conversation, which stays where it was.
+        try {
+          await turn(req, res, { type: 'file', token: headers.data['x-token'], file: { size: declared } }, headers.data['x-event-id']);
+        } catch (error) {
+          next(error);
+        } finally {
+          req.resume();
+        }
+        return;
+      }
+      next();
+    },
+    express.raw({ type: () => true, limit: maxUpload }),
+    async (req, res, next) => {
+      try {
+        const headers = uploadHeaders.parse(req.headers);
+        const bytes = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
+        const mediaType = req.get('content-type');
+        await turn(req, res, { type: 'file', token: headers['x-token'], file: { bytes, size: bytes.length, ...(mediaType ? { mediaType } : {}) } }, headers['x-event-id']);
+      } catch (error) {
+        next(error);
+      }
+    },
+  );
+
+  router.get('/api/web/attachments/:id', async (req, res, next) => {
+    try {
+      const id = req.params.id;
+      const address = webAddress(req, res, options.secureCookies);
+      const photo = options.photos && /^[0-9a-f-]{36}$/.test(id) ? await options.photos.forViewer(address, id) : null;
+      // Someone who may not see it learns nothing, not even that it exists.
+      if (!photo) return sendError(res, 404, 'NOT_FOUND', localeOf(req));
+      res
+        .set({ 'Cache-Control': 'private, no-store', 'Content-Type': photo.mediaType, 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': 'inline', 'Content-Security-Policy': "default-src 'none'" })
+        .send(Buffer.from(photo.bytes));
+    } catch (error) {
+      next(error);
+    }
+  });
+
   router.get('/api/web/inbox', async (req, res, next) => {
     try {
       const since = typeof req.query.since === 'string' ? new Date(req.query.since) : null;
@@ -110,6 +165,7 @@ export function webChatRouter(options: WebChatOptions): Router {
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const locale = localeOf(req);
     if ((error as { type?: string }).type === 'entity.parse.failed') return sendError(res, 400, 'INVALID_INPUT', locale);
+    if ((error as { type?: string }).type === 'entity.too.large') return sendError(res, 413, 'INVALID_INPUT', locale);
     if (error instanceof DomainError) return sendError(res, 409, error.code, locale);
     if (error instanceof StoreUnavailableError) {
       log.warn({ err: { message: error.message }, path: req.path }, 'database unavailable during a web chat turn');

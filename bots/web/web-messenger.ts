@@ -20,6 +20,7 @@ export const WEB_CAPABILITIES: ChannelCapabilities = {
   cards: false,
   files: true,
   readReceipts: false,
+  images: true,
 };
 
 /**

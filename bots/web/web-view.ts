@@ -6,10 +6,14 @@ export interface Renderer {
 }
 
 const UI_KEYS = ['title', 'send', 'done', 'shareLocation', 'answerLabel', 'download', 'working', 'retry', 'choicesLabel', 'skipToAnswer', 'locationUnavailable', 'you'] as const;
+const PHOTO_UI_KEYS = ['attach', 'uploading'] as const;
 
 /** The words of the page itself in one language. */
 export function uiStrings(renderer: Renderer, locale: string): Record<string, string> {
-  return Object.fromEntries(UI_KEYS.map((k) => [k, renderer.render(locale, { key: `web:${k}` })]));
+  return {
+    ...Object.fromEntries(UI_KEYS.map((k) => [k, renderer.render(locale, { key: `web:${k}` })])),
+    ...Object.fromEntries(PHOTO_UI_KEYS.map((k) => [`photo.${k}`, renderer.render(locale, { key: `attachments:web.${k}` })])),
+  };
 }
 
 export function direction(renderer: Renderer, locale: string): 'ltr' | 'rtl' {
@@ -38,7 +42,10 @@ export function webView(renderer: Renderer, turn: TurnResult) {
       multiple: prompt.multiple ?? false,
       input: prompt.input ?? null,
       acceptsLocation: prompt.acceptsLocation ?? false,
+      acceptsImage: prompt.acceptsImage ?? false,
     } : null,
     attachment: turn.attachment ?? null,
+    // A photo is fetched by the page from its own address, which only people allowed to see it can open.
+    image: prompt?.image ? { url: `/api/web/attachments/${prompt.image.id}`, alt: text(prompt.image.caption), mediaType: prompt.image.mediaType } : null,
   };
 }

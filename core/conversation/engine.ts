@@ -9,6 +9,7 @@ import { interpretInput } from './interpret.js';
 import { pickLocale } from './locale.js';
 import type { ConversationState } from './state.js';
 import type { IncomingEvent, TurnResult } from './types.js';
+import { receiveFile } from '../attachments/received.js';
 
 export interface ConversationEngineOptions {
   store: Store;
@@ -52,6 +53,11 @@ export class ConversationEngine {
       const current = await this.handle({ ...event, input: { type: 'open' } });
       return { ...current, messages: reply.messages };
     }
+    // A file is downloaded before the turn's transaction, so a slow channel holds no database connection,
+    // and only when the question takes one: anywhere else it is declined without fetching it.
+    if (event.input.type === 'file' && (await this.acceptsFile(event))) {
+      event = { ...event, input: { ...event.input, file: await receiveFile(event.input.file, this.options.services.attachments?.maxBytes) } };
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.options.store.transaction((repos) => this.turn(repos, event));
@@ -78,7 +84,7 @@ export class ConversationEngine {
     const region = await this.regionOf(repos, conversation.state, event);
     const ctx: FlowContext = { event, repos, services, person, locale, state: conversation.state, region };
 
-    if (replayed) return this.result(ctx, [msg('conversation:duplicate')]);
+    if (replayed) return this.result(ctx, [msg('conversation:duplicate')], undefined, true);
 
     const input = event.input;
     let transition: Transition;
@@ -93,11 +99,11 @@ export class ConversationEngine {
       }
       default: {
         if (input.token !== undefined && input.token !== conversation.state.token) {
-          return this.result(ctx, [msg('conversation:stale')]);
+          return this.result(ctx, [msg('conversation:stale')], undefined, true);
         }
         const flow = this.flow(ctx.state.flow);
         const prompt = await flow.ask(ctx);
-        const answer = interpretInput(input, prompt, (m) => services.render(locale, m));
+        const answer = interpretInput(input, prompt, (m) => services.render(locale, m), services.attachments?.maxBytes);
         transition = isMsg(answer) ? { messages: [answer], next: sameStep(ctx.state) } : await flow.answer(ctx, answer);
       }
     }
@@ -123,12 +129,31 @@ export class ConversationEngine {
     // The transition may have created or deleted the person.
     const person = await repos.people.findByIdentity(conversation.channel, conversation.address);
     const after: FlowContext = { ...ctx, person, locale, state };
-    return this.result(after, transition.messages ?? [], transition.attachment);
+    const repeated = !moved && JSON.stringify(next.data ?? null) === JSON.stringify(ctx.state.data ?? null);
+    return this.result(after, transition.messages ?? [], transition.attachment, repeated);
   }
 
-  private async result(ctx: FlowContext, messages: Msg[], attachment?: TurnResult['attachment']): Promise<TurnResult> {
-    const spec = await this.flow(ctx.state.flow).ask(ctx);
-    return { locale: ctx.locale, messages, prompt: { ...spec, token: ctx.state.token }, ...(attachment ? { attachment } : {}) };
+  /** `repeated`: the same question again (a refused answer): its photo was shown with it already and is not sent twice. */
+  private async result(ctx: FlowContext, messages: Msg[], attachment?: TurnResult['attachment'], repeated = false): Promise<TurnResult> {
+    const { image, ...spec } = await this.flow(ctx.state.flow).ask(ctx);
+    const prompt = { ...spec, token: ctx.state.token, ...(image && !repeated ? { image } : {}) };
+    return { locale: ctx.locale, messages, prompt, ...(attachment ? { attachment } : {}) };
+  }
+
+  /** Whether the conversation's current question takes a photo (read on its own, before the turn). */
+  private async acceptsFile(event: IncomingEvent): Promise<boolean> {
+    const { services } = this.options;
+    return this.options.store.transaction(async (repos) => {
+      const conversation = await repos.conversations.get(event.channel, event.address);
+      if (!conversation) return false;
+      const flow = this.flow(conversation.state.flow);
+      const person = await repos.people.findByIdentity(event.channel, event.address);
+      if (flow.forRegistered && !person) return false;
+      const locale = person?.locale ?? conversation.locale ?? services.defaultLocale;
+      const region = await this.regionOf(repos, conversation.state, event);
+      const prompt = await flow.ask({ event, repos, services, person, locale, state: conversation.state, region });
+      return prompt.acceptsImage === true;
+    });
   }
 
   private async begin(repos: Repositories, event: IncomingEvent, registered: boolean): Promise<StoredConversation> {

@@ -6,6 +6,8 @@ import type { Place, PlaceResolver } from '../geo/index.js';
 import type { ConversationState } from './state.js';
 import type { Attachment, IncomingEvent, Prompt } from './types.js';
 import type { ModerationSettings } from '../moderation/settings.js';
+import type { AttachmentSettings } from '../attachments/settings.js';
+import type { CleanImage } from '../attachments/received.js';
 
 /** A language the interface is offered in. */
 export interface LocaleInfo {
@@ -35,6 +37,8 @@ export interface ConversationServices {
   moderation?: ModerationSettings;
   /** The board of events, trainings, needs and offers; defaults apply without. */
   board?: { nearKm: number; reminderHours: number };
+  /** Photo limits and which channels take photos; without, no flow asks for one. */
+  attachments?: AttachmentSettings;
 }
 
 export interface FlowContext {
@@ -54,7 +58,9 @@ export type Answer =
   | { type: 'text'; text: string }
   | { type: 'choice'; values: string[] }
   | { type: 'location'; lat: number; lon: number }
-  | { type: 'contact'; phone: string };
+  | { type: 'contact'; phone: string }
+  /** A photo, checked (type, size) and with its metadata removed. */
+  | { type: 'image'; image: CleanImage };
 
 export interface Transition {
   messages?: Msg[];

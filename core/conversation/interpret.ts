@@ -1,6 +1,7 @@
 import { msg, type Msg } from '../messages.js';
 import type { Answer } from './flow.js';
 import type { Input, Prompt } from './types.js';
+import { cleanImage } from '../attachments/received.js';
 
 type Render = (message: Msg) => string;
 
@@ -9,7 +10,7 @@ type Render = (message: Msg) => string;
  * channel can answer a choice by button, by number ("2", "1, 3") or by typing
  * the label. Returns a message explaining the problem when it does not fit.
  */
-export function interpretInput(input: Exclude<Input, { type: 'open' } | { type: 'command' }>, prompt: Omit<Prompt, 'token'>, render: Render): Answer | Msg {
+export function interpretInput(input: Exclude<Input, { type: 'open' } | { type: 'command' }>, prompt: Omit<Prompt, 'token'>, render: Render, maxFileBytes?: number): Answer | Msg {
   switch (input.type) {
     case 'choice': {
       const allowed = new Set((prompt.choices ?? []).map((c) => c.value));
@@ -26,6 +27,11 @@ export function interpretInput(input: Exclude<Input, { type: 'open' } | { type: 
     case 'contact':
       if (prompt.acceptsContact || prompt.input === 'tel') return { type: 'contact', phone: input.phone };
       return msg('conversation:contactNotExpected');
+    case 'file': {
+      if (!prompt.acceptsImage) return msg('attachments:notExpected');
+      const image = cleanImage(input.file, maxFileBytes);
+      return 'key' in image ? image : { type: 'image', image };
+    }
     case 'text': {
       const text = input.text.trim();
       if (text.length === 0) return msg('conversation:emptyAnswer');

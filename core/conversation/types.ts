@@ -24,7 +24,32 @@ export type Input =
   | { type: 'choice'; token: string; values: string[] }
   | { type: 'location'; lat: number; lon: number; token?: string }
   | { type: 'contact'; phone: string; token?: string }
-  | { type: 'command'; command: string; args?: string };
+  | { type: 'command'; command: string; args?: string }
+  /** A file the person sent (a photo); the core checks its size and type and cleans it. */
+  | { type: 'file'; file: ReceivedFile; token?: string };
+
+/**
+ * A file as a channel received it: the bytes themselves (web upload), or a
+ * way to fetch them from the channel (Telegram's getFile, Matrix media, a
+ * Teams contentUrl) that the core calls only when the size allows.
+ */
+export interface ReceivedFile {
+  /** The size the channel announced before any download, if it did. */
+  size?: number;
+  /** What the sender's client claimed; the bytes decide. */
+  mediaType?: string;
+  bytes?: Uint8Array;
+  /** Downloads the file, reading at most `maxBytes`; null when it is larger. */
+  fetch?(maxBytes: number): Promise<Uint8Array | null>;
+}
+
+/** A stored photo shown with a question (the item under review, a published item). Adapters load it by id. */
+export interface ImageRef {
+  id: string;
+  mediaType: string;
+  size: number;
+  caption: Msg;
+}
 
 /** One option of a question. Labels are messages, or text shown as written (e.g. a language's own name). */
 export interface Choice {
@@ -53,6 +78,10 @@ export interface Prompt {
   acceptsLocation?: boolean;
   /** Sharing a phone number (contact) is accepted as an answer. */
   acceptsContact?: boolean;
+  /** A photo is accepted as an answer (only asked where the channel has the `images` capability). */
+  acceptsImage?: boolean;
+  /** A photo that belongs to the question, shown with it. */
+  image?: ImageRef;
 }
 
 /** A file for the person to keep (e.g. the data export). */

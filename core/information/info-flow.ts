@@ -5,6 +5,7 @@ import { TOPICS } from '../moderation/settings.js';
 import { notifyPerson } from '../moderation/notify.js';
 import { answerSetup, askSetup, choiceOf, go, home, INFO } from './onboarding.js';
 import { PAGE_SIZE, pickVersion, readingOrder, readingsFor, type Reading } from './reading.js';
+import { publishedPhoto } from '../attachments/item-photos.js';
 
 /** How many items a topic or a search looks at (newest first): a town's information, not an archive. */
 const SCAN_LIMIT = 500;
@@ -61,7 +62,9 @@ export const infoFlow: Flow = {
       const back = { value: 'back', label: msg('information:back') };
       if (!reading) return { text: msg('information:gone'), choices: [back] };
       const v = reading.version;
+      const image = await publishedPhoto(ctx.repos, v.submissionId, v.title);
       return {
+        ...(image ? { image } : {}),
         text: msg(reading.fallback ? 'information:itemFallback' : 'information:item', {
           language: { language: v.language },
           topic: v.topic ? msg(`moderation:topic.${v.topic}`) : '–',

@@ -20,6 +20,8 @@ export interface ChannelCapabilities {
   cards: boolean;
   /** Files can be sent (e.g. the data export). */
   files: boolean;
+  /** Photos can be received from people and shown to them. */
+  images?: boolean;
   /** The channel reports when a message was read. */
   readReceipts: boolean;
 }

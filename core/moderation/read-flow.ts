@@ -6,6 +6,7 @@ import { commentOn, reportItem } from './comments.js';
 import { choiceOf, settingsOf, stepParts, textOf, toMenu } from './flow-support.js';
 import type { Submission } from './ports.js';
 import type { Repositories } from '../store.js';
+import { versionPhoto } from '../attachments/item-photos.js';
 
 export const READ = 'read';
 
@@ -46,7 +47,9 @@ export const readFlow: Flow = {
       openComment.push({ value: `c:${c.id}`, label: msg('moderation:read.openComment', { n: comments.length, excerpt: body.length > 40 ? `${body.slice(0, 40)}…` : body }) });
     }
     const commentChoices = item.parentId ? [] : [{ value: 'comment', label: msg('moderation:read.comment') }, ...openComment];
+    const image = await versionPhoto(ctx.repos, item.id, item.version, version.title);
     return {
+      ...(image ? { image } : {}),
       text: msg('moderation:read.item', {
         kind: msg(`moderation:kind.${item.kind}`),
         topic: item.topic ? msg(`moderation:topic.${item.topic}`) : '–',

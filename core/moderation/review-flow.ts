@@ -6,6 +6,7 @@ import { choiceOf, historyMessage, stepParts, textOf, toMenu } from './flow-supp
 import type { Flag, Verdict } from './ports.js';
 import { decideItem, itemRef } from './submissions.js';
 import { reviewDetails } from '../board/board-view.js';
+import { versionPhoto } from '../attachments/item-photos.js';
 
 export const REVIEW = 'review';
 
@@ -42,7 +43,9 @@ export const reviewFlow: Flow = {
       ? historyMessage(await ctx.repos.submissions.countsByAuthor(author.id), (await ctx.repos.sanctions.forPerson(author.id)).filter((s) => s.kind === 'warning').length, author.createdAt, ctx.region.timeZone)
       : msg('moderation:history.deleted');
     const earlier = (await ctx.repos.submissions.decisions(id!)).filter((d) => d.version < shown.version && d.reason);
+    const image = await versionPhoto(ctx.repos, item.id, shown.version, shown.title);
     return {
+      ...(image ? { image } : {}),
       text: msg('moderation:review.show', {
         ref: itemRef(item.id),
         kind: msg(`moderation:kind.${item.kind}`),

@@ -7,10 +7,12 @@ import { choiceOf, settingsOf, textOf, toMenu } from './flow-support.js';
 import type { SubmissionKind } from './ports.js';
 import { itemRef, submitItem } from './submissions.js';
 import { TOPICS } from './settings.js';
+import { keepDraftPhoto, photoQuestionParams, photosHere } from '../attachments/item-photos.js';
 
 export const SUBMIT = 'submit';
 const KINDS: SubmissionKind[] = ['report', 'information'];
 const SKIP = 'skip';
+const REMOVE_PHOTO = 'remove-photo';
 const ORDER = ['kind', 'title', 'body', 'topic', 'language', 'place', 'confirm'] as const;
 type Step = (typeof ORDER)[number];
 
@@ -21,6 +23,8 @@ interface Draft {
   topic?: string;
   language?: string;
   place?: string | null;
+  /** The id of a photo waiting in the draft (see core/attachments). */
+  photo?: string | null;
 }
 
 const draftOf = (ctx: FlowContext) => (ctx.state.data ?? {}) as Draft;
@@ -31,7 +35,7 @@ export async function startSubmit(ctx: FlowContext): Promise<Transition> {
   return (await refuse(ctx, 'item.submit')) ?? go({}, 'kind');
 }
 
-function ask(ctx: FlowContext): PromptSpec {
+async function ask(ctx: FlowContext): Promise<PromptSpec> {
   const draft = draftOf(ctx);
   switch (ctx.state.step as Step) {
     case 'kind':
@@ -48,21 +52,29 @@ function ask(ctx: FlowContext): PromptSpec {
     }
     case 'place':
       return { text: msg('moderation:submit.ask.place'), input: 'place', choices: [{ value: SKIP, label: msg('moderation:skip') }] };
-    case 'confirm':
+    case 'confirm': {
+      const photo = draft.photo ? await ctx.repos.attachments.find(draft.photo) : null;
+      const summary = msg('moderation:submit.summary', {
+        kind: msg(`moderation:kind.${draft.kind}`),
+        title: draft.title!,
+        body: draft.body!,
+        topic: msg(`moderation:topic.${draft.topic}`),
+        language: { language: draft.language! },
+        place: draft.place || msg('registration:summary.none'),
+      });
+      // Where the channel takes photos, the summary offers to add one (optional: Send goes without).
+      const offer = photosHere(ctx);
       return {
-        text: msg('moderation:submit.summary', {
-          kind: msg(`moderation:kind.${draft.kind}`),
-          title: draft.title!,
-          body: draft.body!,
-          topic: msg(`moderation:topic.${draft.topic}`),
-          language: { language: draft.language! },
-          place: draft.place || msg('registration:summary.none'),
-        }),
+        text: offer ? msg(photo ? 'attachments:confirm.withPhoto' : 'attachments:confirm.offer', { summary, ...photoQuestionParams(ctx) }) : summary,
         choices: [
           { value: 'send', label: msg('moderation:submit.send') },
+          ...(photo ? [{ value: REMOVE_PHOTO, label: msg('attachments:remove') }] : []),
           { value: 'discard', label: msg('moderation:submit.discard') },
         ],
+        ...(offer ? { acceptsImage: true } : {}),
+        ...(photo ? { image: { id: photo.id, mediaType: photo.mediaType, size: photo.size, caption: msg('attachments:caption', { title: draft.title! }) } } : {}),
       };
+    }
   }
 }
 
@@ -96,6 +108,9 @@ async function answer(ctx: FlowContext, a: Answer): Promise<Transition> {
       draft.place = choice === SKIP ? null : text.slice(0, 120) || null;
       break;
     case 'confirm': {
+      // A photo (again) replaces the one in the draft; the summary shows it before sending.
+      if (a.type === 'image') return { ...go({ ...draft, photo: await keepDraftPhoto(ctx, a.image) }, 'confirm'), messages: [msg('attachments:received')] };
+      if (choice === REMOVE_PHOTO) return { ...go({ ...draft, photo: null }, 'confirm'), messages: [msg('attachments:removed')] };
       if (choice === 'discard') return toMenu(msg('moderation:submit.discarded'));
       if (choice !== 'send') return stay(ctx, msg('conversation:pickOne'));
       const id = ctx.services.newId();
@@ -108,6 +123,7 @@ async function answer(ctx: FlowContext, a: Answer): Promise<Transition> {
         id,
       );
       if (outcome.kind === 'not-allowed') return (await refuse(ctx, 'item.submit')) ?? toMenu();
+      if (draft.photo && !(await ctx.repos.attachments.attach(draft.photo, ctx.person!.id, id, 1))) return toMenu(msg('attachments:lost'), msg('moderation:submit.sent', { title: draft.title!, ref: itemRef(id) }));
       return toMenu(msg('moderation:submit.sent', { title: draft.title!, ref: itemRef(id) }));
     }
   }

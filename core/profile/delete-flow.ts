@@ -29,6 +29,8 @@ export const deleteFlow: Flow = {
     const identities = await ctx.repos.identities.listForPerson(person.id);
     // Their sign-ups go with them; the places they held are freed first.
     await ctx.repos.board.releaseAll(person.id);
+    // Photos of items that are not published go with the person; a published one stays with its item, like its text.
+    await ctx.repos.attachments.deleteUnpublished(person.id);
     await ctx.repos.people.delete(person.id);
     await ctx.repos.sentMessages.deleteForAddresses(identities);
     await ctx.repos.conversations.resetAll(

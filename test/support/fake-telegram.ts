@@ -42,10 +42,36 @@ export interface BotMessage {
   document?: { file_id: string; file_name: string; mime_type?: string; file_size: number };
   /** What the document held (not part of the Bot API's message; for assertions). */
   documentContent?: string;
+  photo?: PhotoSize[];
+  caption?: string;
+  caption_entities?: Entity[];
+  /** The bytes of a sent photo (not part of the Bot API's message; for assertions). */
+  photoBytes?: Buffer;
   reply_markup?: Record<string, unknown>;
   /** Every earlier version of the text, oldest first (for assertions). */
   edits: string[];
 }
+
+export interface PhotoSize {
+  file_id: string;
+  file_unique_id: string;
+  width: number;
+  height: number;
+  file_size?: number;
+}
+
+/** A file the server holds: what a person sent, or what the bot uploaded. */
+interface StoredFile {
+  id: string;
+  uniqueId: string;
+  path: string;
+  bytes: Buffer;
+}
+
+/** Bots may download files up to this size with getFile (the Bot API's documented limit). */
+const MAX_DOWNLOAD = 20 * 1024 * 1024;
+/** The Bot API's limit for a photo's caption, after entities are parsed. */
+const MAX_CAPTION = 1024;
 
 export interface Call {
   method: string;
@@ -78,7 +104,7 @@ interface Waiter {
 
 export const LIMITS = { perSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20 };
 
-const MESSAGE_METHODS = new Set(['sendMessage', 'sendDocument']);
+const MESSAGE_METHODS = new Set(['sendMessage', 'sendDocument', 'sendPhoto']);
 const EDIT_METHODS = new Set(['editMessageText', 'editMessageReplyMarkup']);
 
 class ApiError extends Error {
@@ -123,6 +149,10 @@ export class FakeTelegram {
   private readonly chats = new Map<number, TgChat>();
   private readonly injected: Injected[] = [];
   private readonly accepted: Call[] = [];
+  private readonly files = new Map<string, StoredFile>();
+  private nextFile = 1;
+  /** Downloads of files (`/file/bot<token>/<path>`), by path: for assertions. */
+  readonly downloads: string[] = [];
   /** When the call being handled arrived. */
   private now = 0;
   url = '';
@@ -173,6 +203,25 @@ export class FakeTelegram {
 
   sendSticker(from: TgUser): number {
     return this.push({ message: this.incoming(from, this.chats.get(from.id)!, { sticker: { file_id: 'sticker1', file_unique_id: 's1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }) });
+  }
+
+  /**
+   * A photo from a person, as Telegram delivers it: several sizes of the same picture, smallest first, each a
+   * file the bot can fetch with getFile. `announce` overrides a size's `file_size` (Telegram may omit it).
+   */
+  sendPhoto(from: TgUser, sizes: Buffer[], caption?: string, announce?: (number | undefined)[]): number {
+    const photo = sizes.map((bytes, i): PhotoSize => {
+      const file = this.keepFile(bytes, 'photos', 'jpg');
+      const size = announce ? announce[i] : bytes.length;
+      return { file_id: file.id, file_unique_id: file.uniqueId, width: 90 * (i + 1), height: 60 * (i + 1), ...(size !== undefined ? { file_size: size } : {}) };
+    });
+    return this.push({ message: this.incoming(from, this.chats.get(from.id)!, { photo, ...(caption ? { caption } : {}) }) });
+  }
+
+  /** A file sent as a document (uncompressed), with the name and type the person's app gave it. */
+  sendFile(from: TgUser, bytes: Buffer, fileName: string, mimeType: string): number {
+    const file = this.keepFile(bytes, 'documents', fileName.split('.').pop() ?? 'bin');
+    return this.push({ message: this.incoming(from, this.chats.get(from.id)!, { document: { file_id: file.id, file_unique_id: file.uniqueId, file_name: fileName, mime_type: mimeType, file_size: bytes.length } }) });
   }
 
   /** Presses a button of a message the bot sent: the callback query carries the message as the person sees it now. */
@@ -296,6 +345,13 @@ export class FakeTelegram {
 
   // ---- the server -------------------------------------------------------------------------------
 
+  private keepFile(bytes: Buffer, folder: string, extension: string): StoredFile {
+    const n = this.nextFile++;
+    const file = { id: `AgACAgIAAxk${n}${'x'.repeat(20)}`, uniqueId: `AQAD${n}`, path: `${folder}/file_${n}.${extension}`, bytes };
+    this.files.set(file.id, file);
+    return file;
+  }
+
   private incoming(from: TgUser, chat: TgChat, content: Record<string, unknown>) {
     return { message_id: this.nextMessageId++, from, chat, date: Math.floor(Date.now() / 1000), ...content };
   }
@@ -375,6 +431,15 @@ export class FakeTelegram {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec((req.url ?? '').split('?')[0]!);
+    if (download) {
+      // Files are fetched outside the method API, by the path getFile gave; the token is checked the same way.
+      const file = [...this.files.values()].find((f) => f.path === download[2]);
+      if (download[1] !== this.token) return void res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 401, description: 'Unauthorized' }));
+      if (!file || req.method !== 'GET') return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 404, description: 'Not Found' }));
+      this.downloads.push(file.path);
+      return void res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.bytes.length) }).end(file.bytes);
+    }
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec((req.url ?? '').split('?')[0]!);
     const reply = (status: number, body: object) => {
       if (res.writableEnded || res.destroyed) return;
@@ -422,7 +487,7 @@ export class FakeTelegram {
           // Objects travel JSON-encoded in form fields, as the Bot API expects.
           out[part.name] = /^[[{]/.test(value) ? JSON.parse(value) : value;
         } else {
-          out[part.name] = { name: part.filename, content: part.data.toString('utf8') };
+          out[part.name] = { name: part.filename, content: part.data.toString('utf8'), data: part.data };
         }
       }
       // A file travels in its own part, named by "attach://<part>" in the field that takes it.
@@ -517,6 +582,33 @@ export class FakeTelegram {
         const file = p.document as { name: string; content: string } | undefined;
         if (!file || typeof file !== 'object') throw new ApiError(400, 'Bad Request: there is no document in the request');
         const message = this.store(chatId!, { document: { file_id: `doc${this.nextMessageId}`, file_name: file.name, file_size: Buffer.byteLength(file.content) }, documentContent: file.content }, p.reply_markup);
+        this.count(method, chatId, 'message');
+        return this.asTelegram(message);
+      }
+      case 'getFile': {
+        const file = this.files.get(String(p.file_id ?? ''));
+        if (!file) throw new ApiError(400, 'Bad Request: invalid file_id');
+        if (file.bytes.length > MAX_DOWNLOAD) throw new ApiError(400, 'Bad Request: file is too big');
+        return { file_id: file.id, file_unique_id: file.uniqueId, file_size: file.bytes.length, file_path: file.path };
+      }
+      case 'sendPhoto': {
+        const upload = p.photo as { name: string; data: Buffer } | string | undefined;
+        let bytes: Buffer;
+        if (typeof upload === 'string') {
+          const known = this.files.get(upload);
+          if (!known) throw new ApiError(400, 'Bad Request: wrong file identifier/HTTP URL specified');
+          bytes = known.bytes;
+        } else if (upload && typeof upload === 'object') {
+          bytes = upload.data;
+        } else {
+          throw new ApiError(400, 'Bad Request: there is no photo in the request');
+        }
+        if (bytes.length > 10 * 1024 * 1024) throw new ApiError(400, 'Bad Request: PHOTO_INVALID_DIMENSIONS');
+        if (!isPicture(bytes)) throw new ApiError(400, 'Bad Request: IMAGE_PROCESS_FAILED');
+        const caption = typeof p.caption === 'string' && p.caption.length ? this.parseCaption(p) : undefined;
+        const file = this.keepFile(bytes, 'photos', 'jpg');
+        const photo: PhotoSize[] = [{ file_id: file.id, file_unique_id: file.uniqueId, width: 320, height: 240, file_size: bytes.length }];
+        const message = this.store(chatId!, { photo, photoBytes: bytes, ...(caption ? { caption: caption.text, ...(caption.entities.length ? { caption_entities: caption.entities } : {}) } : {}) }, p.reply_markup);
         this.count(method, chatId, 'message');
         return this.asTelegram(message);
       }
@@ -618,6 +710,19 @@ export class FakeTelegram {
     return parsed;
   }
 
+  private parseCaption(p: Record<string, unknown>): { text: string; entities: Entity[] } {
+    const raw = String(p.caption);
+    let parsed: { text: string; entities: Entity[] };
+    try {
+      parsed = p.parse_mode === 'HTML' ? parseHtml(raw) : { text: raw, entities: [] };
+    } catch (error) {
+      if (error instanceof HtmlParseError) throw new ApiError(400, `Bad Request: can't parse entities: ${error.message}`);
+      throw error;
+    }
+    if (parsed.text.length > MAX_CAPTION) throw new ApiError(400, 'Bad Request: message caption is too long');
+    return parsed;
+  }
+
   private validateMarkup(markup: Record<string, unknown> | undefined): void {
     if (!markup) return;
     const rows = (markup.inline_keyboard ?? markup.keyboard) as { text?: string; callback_data?: string; url?: string }[][] | undefined;
@@ -637,7 +742,7 @@ export class FakeTelegram {
   private editable(chatId: number | undefined, messageId: unknown): BotMessage {
     const message = this.messages.get(Number(messageId));
     if (!message || message.chat.id !== chatId) throw new ApiError(400, 'Bad Request: message to edit not found');
-    if (message.document) throw new ApiError(400, 'Bad Request: there is no text in the message to edit');
+    if (message.document || message.photo) throw new ApiError(400, 'Bad Request: there is no text in the message to edit');
     return message;
   }
 
@@ -651,9 +756,17 @@ export class FakeTelegram {
 
   /** A message as the Bot API returns it: inline keyboards are part of it, reply keyboards are not. */
   private asTelegram(message: BotMessage): Record<string, unknown> {
-    const { edits: _edits, documentContent: _content, reply_markup, ...rest } = message;
+    const { edits: _edits, documentContent: _content, photoBytes: _bytes, reply_markup, ...rest } = message;
     return { ...rest, from: this.bot, ...(reply_markup && 'inline_keyboard' in reply_markup ? { reply_markup } : {}) };
   }
+}
+
+/** Telegram turns JPEG, PNG and WebP uploads into photos; anything else fails to process. */
+function isPicture(bytes: Buffer): boolean {
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+  const png = bytes.subarray(0, 4).toString('latin1') === '\x89PNG';
+  const webp = bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP';
+  return jpeg || png || webp;
 }
 
 /**

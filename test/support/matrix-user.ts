@@ -55,6 +55,28 @@ export class MatrixUser {
     return this.send(roomId, 'm.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } });
   }
 
+  /** Uploads to the homeserver's media repository, as a client does before sending an image; returns the mxc:// URI. */
+  async upload(bytes: Uint8Array, mediaType: string): Promise<string> {
+    const response = await fetch(`${this.homeserver}/_matrix/media/v3/upload?filename=photo`, { method: 'POST', headers: { authorization: `Bearer ${this.token}`, 'content-type': mediaType }, body: bytes });
+    const json = (await response.json()) as { content_uri?: string };
+    if (!response.ok || !json.content_uri) throw new Error(`upload: ${response.status} ${JSON.stringify(json)}`);
+    return json.content_uri;
+  }
+
+  /** Fetches media by its mxc:// URI (authenticated media, as current clients do). */
+  async download(mxc: string): Promise<Buffer> {
+    const [server, id] = mxc.slice('mxc://'.length).split('/');
+    const response = await fetch(`${this.homeserver}/_matrix/client/v1/media/download/${server}/${id}`, { headers: { authorization: `Bearer ${this.token}` } });
+    if (!response.ok) throw new Error(`download: ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
+  /** Sends an image the way Element does: uploaded first, then an m.image event pointing at it. */
+  async sendImage(roomId: string, bytes: Uint8Array, mediaType: string): Promise<string> {
+    const url = await this.upload(bytes, mediaType);
+    return this.send(roomId, 'm.room.message', { msgtype: 'm.image', body: 'photo', url, info: { mimetype: mediaType, size: bytes.length, w: 8, h: 8 } });
+  }
+
   shareLocation(roomId: string, lat: number, lon: number): Promise<string> {
     return this.send(roomId, 'm.room.message', { msgtype: 'm.location', body: `Location ${lat},${lon}`, geo_uri: `geo:${lat},${lon};u=20` });
   }

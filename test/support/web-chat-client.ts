@@ -13,8 +13,10 @@ export interface ChatView {
   dir: 'ltr' | 'rtl';
   ui: Record<string, string>;
   messages: { text: string }[];
-  prompt: { token: string; text: string; choices: ChoiceView[]; multiple: boolean; input: string | null; acceptsLocation: boolean } | null;
+  prompt: { token: string; text: string; choices: ChoiceView[]; multiple: boolean; input: string | null; acceptsLocation: boolean; acceptsImage?: boolean } | null;
   attachment: { filename: string; mediaType: string; content: string } | null;
+  /** The photo shown with the question: the page loads it from `url` with the session cookie. */
+  image?: { url: string; alt: string; mediaType: string } | null;
   error?: { code: string; message: string };
 }
 
@@ -78,6 +80,18 @@ export class WebChatClient {
 
   shareLocation(lat: number, lon: number): Promise<ChatView> {
     return this.send({ type: 'location', lat, lon, token: this.view.prompt?.token });
+  }
+
+  /** Sends a photo as the page's upload control does: the bytes as the body, token and event id in headers. */
+  async sendPhoto(bytes: Uint8Array, mediaType: string, token = this.view.prompt?.token ?? '', eventId = randomBytes(12).toString('hex')): Promise<ChatView> {
+    const headers = { ...this.headers(), 'content-type': mediaType, 'x-event-id': eventId, 'x-token': token };
+    return this.take(await fetch(`${this.baseUrl}/api/web/photos`, { method: 'POST', headers, body: bytes }));
+  }
+
+  /** Opens a photo's address as the page's <img> does (with the session cookie). */
+  async fetchPhoto(url: string): Promise<{ status: number; type: string | null; bytes: Buffer }> {
+    const response = await fetch(`${this.baseUrl}${url}`, { headers: this.cookie ? { cookie: this.cookie } : {} });
+    return { status: response.status, type: response.headers.get('content-type'), bytes: Buffer.from(await response.arrayBuffer()) };
   }
 
   get question(): string {

@@ -50,6 +50,7 @@ function applyUi(data) {
   $('done').textContent = ui.done || '';
   $('locate').textContent = ui.shareLocation || '';
   $('text-label').textContent = ui.answerLabel || '';
+  $('photo-label').textContent = ui['photo.attach'] || '';
 }
 
 function show(data) {
@@ -74,7 +75,17 @@ function renderPrompt(data) {
   choices.replaceChildren();
   $('question').textContent = prompt ? prompt.text : '';
   $('question').dir = 'auto';
+  if (prompt && data.image) {
+    // The photo that belongs to the question (an item under review, a published item), loaded with the session cookie.
+    const li = bubble('', 'bot', data.locale, data.dir);
+    const img = document.createElement('img');
+    img.className = 'photo';
+    img.src = data.image.url;
+    img.alt = data.image.alt;
+    li.append(img);
+  }
   if (prompt) bubble(prompt.text, 'bot', data.locale, data.dir);
+  $('photo-row').hidden = !(prompt && prompt.acceptsImage);
   if (!prompt) return;
   for (const choice of prompt.choices) {
     if (prompt.multiple) {
@@ -163,6 +174,36 @@ form.addEventListener('submit', (event) => {
   if (!value || !view.prompt) return;
   const input = value.startsWith('/') ? { type: 'text', text: value } : { type: 'text', text: value, token: view.prompt.token };
   answer(input, value);
+});
+
+$('photo').addEventListener('change', async () => {
+  const file = $('photo').files[0];
+  $('photo').value = '';
+  if (!file || !view.prompt || busy) return;
+  busy = true;
+  setStatus(view.ui['photo.uploading']);
+  try {
+    // The bytes are the body; the server checks size and type and answers in the conversation.
+    const response = await fetch('/api/web/photos', {
+      method: 'POST',
+      headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-Event-Id': eventId(), 'X-Token': view.prompt.token, 'X-Locale': view.locale || '' },
+      body: file,
+      credentials: 'same-origin',
+    });
+    const data = await response.json();
+    if (!response.ok) {
+      applyUi(data);
+      setStatus(data.error ? data.error.message : '', true);
+      return;
+    }
+    setStatus('');
+    bubble(`📷 ${file.name}`, 'me', undefined, 'auto');
+    show(data);
+  } catch {
+    setStatus(view.ui.retry || 'Connection lost. Please try again.', true);
+  } finally {
+    busy = false;
+  }
 });
 
 $('done').addEventListener('click', () => {
