@@ -104,6 +104,8 @@ export function personRepository(db: Db): PersonRepository {
       await db.person.update({ where: { id }, data: { locale } });
     },
     async delete(id) {
+      // Not a relation of Person (kept out of its model), so removed here.
+      await db.moderatorNoticeOptOut.deleteMany({ where: { personId: id } });
       await db.person.deleteMany({ where: { id } });
     },
   };
