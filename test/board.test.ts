@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminService, DEFAULT_MODERATION, markNeedMet, msg, postBoardItem, type Msg } from '../core/index.js';
+import { AdminService, decideItem, DEFAULT_MODERATION, markNeedMet, msg, postBoardItem, type Msg } from '../core/index.js';
 import { backends, type TestDatabase } from './support/databases.js';
 import { inboxTexts, person, rendered } from './support/moderation.js';
 import { seedVolunteers, type SeededVolunteer } from './support/seed.js';
@@ -252,6 +252,33 @@ describe.each(backends)('events, trainings, needs and offers on $name', (backend
     expect(text).not.toContain(reader.id);
     expect((await fetch(`${service.url}/board/nowhere.ics`)).status).toBe(404);
     expect((await fetch(`${service.url}/board/..%2Fetc.ics`)).status).toBe(404);
+  });
+
+  it('a long listing comes in short pages with “More”, soonest first', async () => {
+    const store = service.app.store;
+    const author = (await store.people.findById(coordinator.id))!;
+    const reviewer = (await store.people.findById(moderator.id))!;
+    for (let n = 1; n <= 6; n++) {
+      const id = randomUUID();
+      const start = inHours(100 + n);
+      const input = { kind: 'training' as const, title: `German course, part ${n}`, body: 'Beginners welcome, no registration needed.', topic: 'language', language: 'en', startsAt: start, endsAt: new Date(start.getTime() + HOUR), placeName: '37073 Göttingen', lat: 51.53, lon: 9.93, organiser: 'VHS', capacity: 10, quantity: null, until: null };
+      expect(await store.transaction((repos) => postBoardItem(repos, author, input, DEFAULT_MODERATION.wordLists, new Date(), id))).toBe('submitted');
+      expect((await store.transaction((repos) => decideItem(repos, reviewer, id, 1, 'green', null, new Date(), randomUUID))).kind).toBe('decided');
+    }
+    await hamburg.chat.say('/trainings');
+    const first = hamburg.chat.view.prompt!.choices;
+    expect(first).toHaveLength(5 + 3);
+    expect(first.slice(5).map((c) => c.value)).toEqual(['more', 'near', 'back']);
+    expect(first[0]!.value).toBe(`i:${ids.training}`);
+    expect(hamburg.chat.question).toBe(rendered(service, 'de', msg('board:list.header', { kind: msg('board:plural.training'), count: 7 })));
+    await hamburg.chat.tap('more');
+    const startOf = async (title: string) => (await prisma().boardItem.findFirstOrThrow({ where: { submission: { versions: { some: { title } } } } })).startsAt!;
+    expect(hamburg.chat.view.prompt!.choices.map((c) => c.label)).toEqual([
+      rendered(service, 'de', msg('board:option.dated', { title: 'German course, part 5', when: { dateTime: await startOf('German course, part 5'), timeZone: TZ }, near: '' })),
+      rendered(service, 'de', msg('board:option.dated', { title: 'German course, part 6', when: { dateTime: await startOf('German course, part 6'), timeZone: TZ }, near: '' })),
+      rendered(service, 'de', msg('board:near.button', { km: 20 })),
+      rendered(service, 'de', msg('board:back')),
+    ]);
   });
 
   it('a person’s own sign-ups are in their personal calendar feed', async () => {
