@@ -5,6 +5,7 @@ import { backends, type TestDatabase } from './support/databases.js';
 import { person, rendered } from './support/moderation.js';
 import { BLUE_PNG, jpegWithMetadata, SECRET_PLACE } from './support/photos.js';
 import type { SeededVolunteer } from './support/seed.js';
+import { WebChatClient } from './support/web-chat-client.js';
 import { startApp, type RunningApp } from './support/test-app.js';
 
 const BODY = 'Im Stadtteilzentrum gibt es jeden Dienstag eine Kleiderkammer, hier das Schild am Eingang.';
@@ -143,6 +144,26 @@ describe.each(backends)('photos on submissions in the web chat on $name', (backe
     expect(published.bytes).toEqual(seen.bytes);
     // The earlier version's photo is no reader's business.
     expect((await reader.chat.fetchPhoto(`/api/web/attachments/${photos[0]!.id}`)).status).toBe(404);
+  });
+
+  it('a refugee reading the published item in /info gets its photo too', async () => {
+    await service.app.worker.drain();
+    const item = await db.database.prisma.submission.findFirstOrThrow({ where: { authorId: writer.id, status: 'published' } });
+    const chat = new WebChatClient(service.url, 'de;q=1');
+    await chat.open();
+    await chat.say('/info');
+    await chat.tap('de');
+    await chat.tap('agree');
+    await chat.pick(['housing']);
+    await chat.tap('none');
+    await chat.tap('topic');
+    await chat.tap('housing');
+    await chat.tap(`i:${item.id}`);
+    expect(chat.question).toContain('Kleiderkammer am Dienstag');
+    const photo = await chat.fetchPhoto(chat.view.image!.url);
+    expect(photo.status).toBe(200);
+    const stored = await db.database.prisma.attachment.findFirstOrThrow({ where: { submissionId: item.id, version: item.version } });
+    expect(photo.bytes).toEqual(Buffer.from(stored.bytes));
   });
 
   it('a revision can replace the photo with a new one, or remove it', async () => {

@@ -22,9 +22,22 @@ describe('reading Matrix events', () => {
     });
   });
 
+  it('reads an image or a file in the media repository, with what its client says of it', () => {
+    expect(parseRoomEvent({ type: 'm.room.message', content: { msgtype: 'm.image', body: 'photo.jpg', url: 'mxc://example.org/abc', info: { mimetype: 'image/jpeg', size: 1234, w: 8 } } })).toEqual({
+      kind: 'file',
+      url: 'mxc://example.org/abc',
+      size: 1234,
+      mediaType: 'image/jpeg',
+    });
+    expect(parseRoomEvent({ type: 'm.room.message', content: { msgtype: 'm.file', body: 'scan.png', url: 'mxc://example.org/def' } })).toEqual({ kind: 'file', url: 'mxc://example.org/def' });
+  });
+
   it('recognises what it cannot read, and ignores what nobody said', () => {
     expect(parseRoomEvent({ type: 'm.room.encrypted', content: { algorithm: 'm.megolm.v1.aes-sha2' } })).toEqual({ kind: 'encrypted' });
+    // An image without a media-repository URL (encrypted media comes as `file`) cannot be fetched.
     expect(parseRoomEvent({ type: 'm.room.message', content: { msgtype: 'm.image', body: 'x.jpg' } })).toEqual({ kind: 'unsupported' });
+    expect(parseRoomEvent({ type: 'm.room.message', content: { msgtype: 'm.image', body: 'x.jpg', url: 'https://example.org/x.jpg' } })).toEqual({ kind: 'unsupported' });
+    expect(parseRoomEvent({ type: 'm.room.message', content: { msgtype: 'm.audio', body: 'voice.ogg', url: 'mxc://example.org/v' } })).toEqual({ kind: 'unsupported' });
     expect(parseRoomEvent({ type: 'm.room.message', content: { body: 42 } })).toEqual({ kind: 'unsupported' });
     expect(parseRoomEvent({ type: 'm.room.topic', content: { topic: 'x' } })).toEqual({ kind: 'none' });
     expect(parseRoomEvent({ type: 'm.reaction', content: { 'm.relates_to': { rel_type: 'm.reference', event_id: '$q' } } })).toEqual({ kind: 'none' });
