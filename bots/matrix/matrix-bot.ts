@@ -123,8 +123,25 @@ export class MatrixBot implements SyncHandler {
   async roomEvent(roomId: string, event: RawEvent): Promise<void> {
     if (event.sender === this.me) return;
     // Only what a person wrote gets an error notice; a failure on a state change is just retried.
-    const said = event.type === 'm.room.message' || event.type === 'm.reaction' || event.type === 'm.room.encrypted';
-    await this.answer(roomId, event.sender, event.event_id, () => this.handleRoomEvent(roomId, event), said);
+    await this.answer(roomId, event.sender, event.event_id, () => this.handleRoomEvent(roomId, event), saidByPerson(event));
+  }
+
+  async held(roomId: string, event: RawEvent, cause: unknown): Promise<void> {
+    if (event.sender === this.me || !saidByPerson(event) || !this.isUnavailable(cause)) return;
+    await this.tellUnavailable(roomId, event.event_id);
+  }
+
+  private isUnavailable(error: unknown): boolean {
+    return error instanceof StoreUnavailableError || this.options.isUnavailable(error);
+  }
+
+  /** "Briefly unavailable, nothing lost", once per event however often its batch is fetched again. */
+  private async tellUnavailable(roomId: string, eventId: string): Promise<void> {
+    if (this.toldUnavailable.has(eventId)) return;
+    if (this.toldUnavailable.size > 1000) this.toldUnavailable.clear();
+    this.toldUnavailable.add(eventId);
+    // The person's language is in the database that is gone.
+    await this.reply(roomId, { locale: this.options.defaultLocale, messages: [{ key: 'errors:SERVICE_UNAVAILABLE' }] }, eventId, false).catch(() => undefined);
   }
 
   private async handleRoomEvent(roomId: string, event: RawEvent): Promise<void> {
@@ -192,15 +209,13 @@ export class MatrixBot implements SyncHandler {
     try {
       await work();
     } catch (error) {
-      const unavailable = error instanceof StoreUnavailableError || this.options.isUnavailable(error);
-      const code = error instanceof DomainError ? error.code : unavailable ? 'SERVICE_UNAVAILABLE' : 'UNEXPECTED';
+      const unavailable = this.isUnavailable(error);
       if (unavailable) this.options.log.warn({ err: { message: (error as Error).message } }, 'database unavailable during a Matrix turn; the sync will try again');
       else if (!(error instanceof DomainError)) this.options.log.error({ err: error }, 'unexpected error in a Matrix turn');
-      if (tell && (!unavailable || !this.toldUnavailable.has(eventId))) {
-        if (this.toldUnavailable.size > 1000) this.toldUnavailable.clear();
-        if (unavailable) this.toldUnavailable.add(eventId);
-        const locale = unavailable ? this.options.defaultLocale : await this.localeOf(userId);
-        await this.reply(roomId, { locale, messages: [{ key: `errors:${code}` }] }, eventId, false).catch(() => undefined);
+      if (tell && unavailable) await this.tellUnavailable(roomId, eventId);
+      else if (tell) {
+        const code = error instanceof DomainError ? error.code : 'UNEXPECTED';
+        await this.reply(roomId, { locale: await this.localeOf(userId), messages: [{ key: `errors:${code}` }] }, eventId, false).catch(() => undefined);
       }
       // Nothing was applied: the batch is fetched and handled again once the database is back.
       if (unavailable) throw error;
@@ -286,4 +301,9 @@ function bridgeSdkLog(log: MatrixLog): void {
   const line = (level: 'debug' | 'warn') => (module: string, ...parts: unknown[]) => log[level]({ module }, typeof parts[0] === 'string' ? parts[0].slice(0, 120) : 'matrix-bot-sdk');
   LogService.setLogger({ trace: () => undefined, debug: () => undefined, info: line('debug'), warn: line('warn'), error: line('debug') });
   LogService.setLevel(LogLevel.INFO);
+}
+
+/** What a person wrote (a message, a reaction, something encrypted), as opposed to a change of the room. */
+function saidByPerson(event: RawEvent): boolean {
+  return event.type === 'm.room.message' || event.type === 'm.reaction' || event.type === 'm.room.encrypted';
 }

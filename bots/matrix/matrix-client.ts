@@ -15,6 +15,11 @@ export interface SyncHandler {
   invite(roomId: string, event: RawEvent): Promise<void>;
   roomEvent(roomId: string, event: RawEvent): Promise<void>;
   leave(roomId: string, event: RawEvent): Promise<void>;
+  /**
+   * An event not handled in this round because an earlier one of its room failed (the room's
+   * order must hold, so it waits for the batch to be fetched again). The person may still be told.
+   */
+  held(roomId: string, event: RawEvent, cause: unknown): Promise<void>;
 }
 
 /** Only what the bot reads: room timelines and invites, no presence, typing or receipts. */
@@ -109,20 +114,28 @@ export class SyncingClient extends MatrixClient {
   private async handleBatch(raw: unknown): Promise<void> {
     if (this.halted) throw new Stopped('stopped');
     const chains = new Map<string, Promise<void>>();
-    const enqueue = (roomId: string, work: () => Promise<void>) => {
-      const next = (chains.get(roomId) ?? Promise.resolve()).then(() => {
-        if (this.halted) throw new Stopped('stopped');
-        return work();
-      });
+    const enqueue = (roomId: string, event: RawEvent, work: () => Promise<void>) => {
+      const next = (chains.get(roomId) ?? Promise.resolve()).then(
+        () => {
+          if (this.halted) throw new Stopped('stopped');
+          return work();
+        },
+        async (cause: unknown) => {
+          // An earlier event of this room failed: this one is not handled before it, but its
+          // sender may still hear why nothing happens (e.g. the database is briefly gone).
+          if (!(cause instanceof Stopped)) await this.handler.held(roomId, event, cause).catch(() => undefined);
+          throw cause;
+        },
+      );
       next.catch(() => undefined);
       chains.set(roomId, next);
     };
     await super.processSync(raw, async (type: string, roomId: unknown, event: unknown) => {
       if (typeof roomId !== 'string' || typeof event !== 'object' || event === null) return;
       const e = event as RawEvent;
-      if (type === 'room.invite') enqueue(roomId, () => this.handler.invite(roomId, e));
-      else if (type === 'room.event') enqueue(roomId, () => this.handler.roomEvent(roomId, e));
-      else if (type === 'room.leave') enqueue(roomId, () => this.handler.leave(roomId, e));
+      if (type === 'room.invite') enqueue(roomId, e, () => this.handler.invite(roomId, e));
+      else if (type === 'room.event') enqueue(roomId, e, () => this.handler.roomEvent(roomId, e));
+      else if (type === 'room.leave') enqueue(roomId, e, () => this.handler.leave(roomId, e));
     });
     const failed = (await Promise.allSettled(chains.values())).find((r) => r.status === 'rejected');
     // Rejecting keeps the old sync token: the SDK backs off and fetches the batch again.
