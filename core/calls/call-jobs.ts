@@ -19,6 +19,24 @@ export interface CallJobDeps {
 
 type Handler = (payload: Record<string, unknown>) => Promise<void>;
 
+const REGION_CACHE_MS = 60_000;
+
+/** `load` by key, kept for `ttlMs`; a failed load is not kept. */
+function memoised<T>(load: (key: string) => Promise<T>, ttlMs: number, now: () => Date): (key: string) => Promise<T> {
+  const kept = new Map<string, { until: number; value: Promise<T> }>();
+  return (key) => {
+    const at = now().getTime();
+    const hit = kept.get(key);
+    if (hit && hit.until > at) return hit.value;
+    const value = load(key);
+    kept.set(key, { until: at + ttlMs, value });
+    value.catch(() => {
+      if (kept.get(key)?.value === value) kept.delete(key);
+    });
+    return value;
+  };
+}
+
 /**
  * The jobs of a helper call: a wave, one notification, the call filling up,
  * the answer deadline. Each can run again after a crash without doing its
@@ -30,8 +48,13 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
 
   const sendTo = personSender(deps);
 
+  // A wave's thousand notifications all need their region's time zone and activity names: read
+  // once a minute, not once per notification (an operator's change shows within the minute).
+  const regionOf = memoised((regionId: string) => store.regions.findById(regionId), REGION_CACHE_MS, deps.now);
+  const activitiesOf = memoised((regionId: string) => store.regions.allActivities(regionId), REGION_CACHE_MS, deps.now);
+
   async function timeZoneOf(call: HelperCall): Promise<string> {
-    return (await store.regions.findById(call.regionId))?.timeZone ?? 'Europe/Berlin';
+    return (await regionOf(call.regionId))?.timeZone ?? 'Europe/Berlin';
   }
 
   async function tellCoordinator(call: HelperCall, message: TurnResult['messages'][number]) {
@@ -64,7 +87,7 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
       if (!call || call.status !== 'open') return;
       const person = await store.people.findById(String(payload.personId));
       if (!person) return;
-      const activity = (await store.regions.allActivities(call.regionId)).find((a) => a.key === call.activityKey);
+      const activity = (await activitiesOf(call.regionId)).find((a) => a.key === call.activityKey);
       const message = callNotification(call, person, activity, await timeZoneOf(call));
       await sendTo(person, message, `call:${call.id}:${person.id}`, `call:${call.id}`);
     },
