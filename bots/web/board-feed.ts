@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { BOARD_FEED_PATH, boardFeedIcs, msg, StoreUnavailableError, type Store } from '../../core/index.js';
-import type { CalendarFeedLog } from './calendar-feed.js';
+import { BOARD_FEED_PATH, boardFeedIcs, msg, type Store } from '../../core/index.js';
+import { feedFailed, notFound, type CalendarFeedLog } from './calendar-feed.js';
 import type { Renderer } from './web-view.js';
 
 export interface BoardFeedOptions {
@@ -47,19 +47,9 @@ export function boardFeedRouter(options: BoardFeedOptions): Router {
         .set({ 'Content-Type': 'text/calendar; charset=utf-8', 'Cache-Control': 'public, max-age=300' })
         .send(boardFeedIcs(entries, name, at, describe));
     } catch (error) {
-      if (error instanceof StoreUnavailableError) {
-        log.warn({ route: 'board-feed' }, 'database unavailable while serving a board feed');
-        res.status(503).set({ 'Cache-Control': 'no-store', 'Retry-After': '60' }).type('text/plain').send('Service unavailable');
-        return;
-      }
-      log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: 'non-error thrown' }, route: 'board-feed' }, 'unexpected error while serving a board feed');
-      res.status(500).set('Cache-Control', 'no-store').type('text/plain').send('Internal error');
+      feedFailed(res, log, 'board-feed', error);
     }
   });
 
   return router;
-}
-
-function notFound(res: Response) {
-  res.status(404).set('Cache-Control', 'no-store').type('text/plain').send('Not found');
 }

@@ -55,21 +55,30 @@ export function calendarFeedRouter(options: CalendarFeedOptions): Router {
         .send(commitmentsIcs(found.commitments, name, at));
     } catch (error) {
       // The path holds the secret, and a database error may quote the query: neither is logged as it is.
-      const redact = (text: string) => text.split(token).join('[token]');
-      if (error instanceof StoreUnavailableError) {
-        log.warn({ route: 'calendar-feed' }, 'database unavailable while serving a calendar feed');
-        res.status(503).set({ 'Cache-Control': 'no-store', 'Retry-After': '60' }).type('text/plain').send('Service unavailable');
-        return;
-      }
-      const err = error instanceof Error ? { name: error.name, message: redact(error.message), stack: redact(error.stack ?? '') } : { message: 'non-error thrown' };
-      log.error({ err, route: 'calendar-feed' }, 'unexpected error while serving a calendar feed');
-      res.status(500).set('Cache-Control', 'no-store').type('text/plain').send('Internal error');
+      feedFailed(res, log, 'calendar-feed', error, (text) => text.split(token).join('[token]'));
     }
   });
 
   return router;
 }
 
-function notFound(res: Response) {
+/** A feed that does not exist, or whose secret is wrong: a bare 404, nothing cached. */
+export function notFound(res: Response) {
   res.status(404).set('Cache-Control', 'no-store').type('text/plain').send('Not found');
+}
+
+/**
+ * A feed request that failed: 503 with Retry-After while the database is unreachable (calendar
+ * apps try again), else 500; the operator's log gets the error, with `redact` applied.
+ */
+export function feedFailed(res: Response, log: CalendarFeedLog, route: 'calendar-feed' | 'board-feed', error: unknown, redact: (text: string) => string = (text) => text): void {
+  const what = route === 'calendar-feed' ? 'a calendar feed' : 'a board feed';
+  if (error instanceof StoreUnavailableError) {
+    log.warn({ route }, `database unavailable while serving ${what}`);
+    res.status(503).set({ 'Cache-Control': 'no-store', 'Retry-After': '60' }).type('text/plain').send('Service unavailable');
+    return;
+  }
+  const err = error instanceof Error ? { name: error.name, message: redact(error.message), stack: redact(error.stack ?? '') } : { message: 'non-error thrown' };
+  log.error({ err, route }, `unexpected error while serving ${what}`);
+  res.status(500).set('Cache-Control', 'no-store').type('text/plain').send('Internal error');
 }
