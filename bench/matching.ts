@@ -45,7 +45,7 @@ const textArray = (items: string[]) => `ARRAY[${items.map((s) => `'${s}'`).join(
  * banned, paused or without consent, and a recent history of asks (some
  * accepted) on 500 calls, so the busy and daily-limit checks find rows.
  */
-function seedSql(people: number, now: Date): string[] {
+export function seedSql(people: number, now: Date): string[] {
   const ago = (days: string) => `${ts(now)} - random() * interval '${days} days'`;
   return [
     'SELECT setseed(0.42)',
@@ -89,7 +89,7 @@ function seedSql(people: number, now: Date): string[] {
   ];
 }
 
-function randomCall(rnd: () => number, now: Date): CandidateQuery {
+export function randomCall(rnd: () => number, now: Date): CandidateQuery {
   const pick = <T>(items: T[]) => items[Math.floor(rnd() * items.length)]!;
   const startsAt = new Date(now.getTime() + rnd() * 7 * DAY);
   const open = 3 + Math.floor(rnd() * 6);

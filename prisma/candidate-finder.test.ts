@@ -252,6 +252,67 @@ describe.each(backends)('matching volunteers for a helper call on $name', (backe
     for (const x of later) expect((await finder().find(x)).map((c) => c.personId)).toEqual(expectedCandidates(x, world).map((c) => c.personId));
   });
 
+  it('keeps its own copy (MatchEntry) in step with Person through every kind of change', async () => {
+    const derived = async () =>
+      prisma().$queryRaw<{ row: string }[]>`
+        SELECT concat_ws('|', p.id, a, p."regionId", p.cell, p.lat, p.lon, p."travelRadiusKm", p.languages::text, p."lastAskedAt", p."timesAsked", p."lastNoShowAt", p."pausedUntil") AS row
+          FROM "Person" p CROSS JOIN LATERAL (SELECT DISTINCT unnest(p.activities) AS a) acts
+         WHERE p.kind = 'volunteer' AND p.status = 'active' AND p.lat IS NOT NULL AND p.lon IS NOT NULL AND p.cell IS NOT NULL
+         ORDER BY 1`;
+    const copied = async () =>
+      prisma().$queryRaw<{ row: string }[]>`
+        SELECT concat_ws('|', m."personId", m.activity, m."regionId", m.cell, m.lat, m.lon, m."travelRadiusKm", m.languages::text, m."lastAskedAt", m."timesAsked", m."lastNoShowAt", m."pausedUntil") AS row
+          FROM "MatchEntry" m ORDER BY 1`;
+    const inStep = async (step: string) => {
+      const [want, have] = [await derived(), await copied()];
+      expect(have.length, step).toBe(want.length);
+      expect(have, step).toEqual(want);
+    };
+    await inStep('seeded');
+    const ids = world.people.filter((p) => p.regionId === 'cf-goettingen' && p.kind === 'volunteer' && p.status === 'active' && p.lat !== null).map((p) => p.id).slice(0, 12);
+    const [a, b, c, d, e, f, g, h, i, j, k, l] = ids as [string, ...string[]];
+    const changes: [string, () => Promise<unknown>][] = [
+      ['activities changed, one twice', () => prisma().person.update({ where: { id: a }, data: { activities: ['driving', 'sports', 'driving'] } })],
+      ['moved', () => prisma().person.update({ where: { id: b! }, data: { lat: 51.7, lon: 10.1, cell: gridCell(51.7, 10.1) } })],
+      ['place removed', () => prisma().person.update({ where: { id: c! }, data: { lat: null, lon: null, cell: null } })],
+      ['banned', () => prisma().person.update({ where: { id: d! }, data: { status: 'banned' } })],
+      ['unbanned', () => prisma().person.update({ where: { id: d! }, data: { status: 'active' } })],
+      ['paused', () => prisma().person.update({ where: { id: e! }, data: { pausedUntil: at(NOW.getTime() + 3 * DAY) } })],
+      ['became staff', () => prisma().person.update({ where: { id: f! }, data: { kind: 'staff' } })],
+      ['radius and languages', () => prisma().person.update({ where: { id: g! }, data: { travelRadiusKm: null, languages: ['fa'] } })],
+      ['a no-show', () => prisma().person.update({ where: { id: h! }, data: { lastNoShowAt: NOW, noShowCount: { increment: 1 } } })],
+      ['only the name', () => prisma().person.update({ where: { id: i! }, data: { firstName: 'Renamed' } })],
+      ['asked in a wave', () => candidateFinder(prisma()).markAsked('call-history-1', [j!, k!, l!], 4, at(NOW.getTime() + 60_000))],
+      ['many at once', () => prisma().person.updateMany({ where: { id: { in: [a, b!, j!] } }, data: { timesAsked: { increment: 2 } } })],
+      ['deleted', () => prisma().person.delete({ where: { id: k! } })],
+      ['registered', () => prisma().person.create({ data: { id: 'cf-new', regionId: 'cf-goettingen', locale: 'uk', ...GOETTINGEN, cell: gridCell(GOETTINGEN.lat, GOETTINGEN.lon), activities: ['childcare', 'sports'], languages: ['uk'] } })],
+    ];
+    for (const [step, change] of changes) {
+      await change();
+      await inStep(step);
+    }
+    // The rest of this file reads the world as seeded.
+    await prisma().person.deleteMany({ where: { id: 'cf-new' } });
+  });
+
+  it('looks further than its first rows when the rules turn all of them away', async () => {
+    const regionId = 'cf-capped';
+    await prisma().region.create({ data: { id: regionId, slug: regionId, name: regionId } });
+    const near = (n: number, km: number) => ({ lat: GOETTINGEN.lat + km / 111.2, lon: GOETTINGEN.lon + n * 0.0001 });
+    // 40 never asked and nearest, none of whom gave consent; 4 asked long ago, further away, who did.
+    const people = [
+      ...Array.from({ length: 40 }, (_, n) => ({ id: `cap-no-${n}`, ...near(n, 1 + n * 0.05), lastAskedAt: null })),
+      ...Array.from({ length: 4 }, (_, n) => ({ id: `cap-yes-${n}`, ...near(n, 8 + n), lastAskedAt: at(NOW.getTime() - 30 * DAY) })),
+    ];
+    await prisma().person.createMany({
+      data: people.map((p) => ({ ...p, regionId, locale: 'de', cell: gridCell(p.lat, p.lon), travelRadiusKm: 30, activities: ['childcare'], languages: ['de'], timesAsked: p.lastAskedAt ? 1 : 0 })),
+    });
+    await prisma().consent.createMany({ data: people.filter((p) => p.id.startsWith('cap-yes')).map((p) => ({ id: `${p.id}-c`, personId: p.id, kind: 'privacy', noticeVersion: '1', locale: 'de' })) });
+    const found = await finder().find(query({ activity: 'childcare', regionId, limit: 3, callId: 'cf-capped-call' }));
+    expect(found.map((x) => x.personId)).toEqual(['cap-yes-0', 'cap-yes-1', 'cap-yes-2']);
+    expect(await finder().find(query({ activity: 'childcare', regionId, limit: 3, callId: 'cf-capped-call', lat: 48.1, lon: 11.6 }))).toEqual([]);
+  });
+
   it('asks everyone eligible about equally often over many calls, where a distance-only order would not', async () => {
     const rotation = await simulateCalls(prisma(), 'fair-rotation', 'rotation');
     const distance = await simulateCalls(prisma(), 'fair-distance', 'distance');
