@@ -43,7 +43,9 @@ const JOB_RECORD = `"name" text, "key" text, "payload" jsonb, "beforeStartMs" do
  * never pass helpersNeeded; mark the winners' answers; enqueue each winner's jobs ("filled" only for
  * the one that took the last place). The last SELECT answers every accept with what it found.
  *
- * $1 callId; $2 JSON array of {ord, channel, address, eventId, at (UTC text), jobs (as AcceptJob)}.
+ * $1 callId; $2 JSON array of {ord, channel, address, eventId, at (UTC text), jobs (as AcceptJob)}, no event twice
+ * (the batcher answers a repeat itself). Items are looked up in JSON maps built once rather than
+ * joined CTE to CTE: the planner guesses one row per CTE and would loop over every pair.
  */
 export const ACCEPT_BATCH = `
   WITH input AS MATERIALIZED (
@@ -52,21 +54,21 @@ export const ACCEPT_BATCH = `
     INSERT INTO "ProcessedEvent" ("channel", "eventId")
     SELECT "channel", "eventId" FROM input ORDER BY "ord"
     ON CONFLICT DO NOTHING RETURNING "channel", "eventId"
-  ), fresh AS MATERIALIZED (
-    SELECT min(i."ord") AS "ord" FROM input i JOIN event e ON e."channel" = i."channel" AND e."eventId" = i."eventId"
-     GROUP BY i."channel", i."eventId"
-  ), who AS MATERIALIZED (
-    SELECT i."ord", ci."personId" FROM input i JOIN "ChannelIdentity" ci ON ci."channel" = i."channel" AND ci."address" = i."address"
+  ), item AS MATERIALIZED (
+    SELECT i."ord", i."at", i."jobs", ci."personId", (i."channel", i."eventId") IN (SELECT e."channel", e."eventId" FROM event e) AS "fresh"
+      FROM input i LEFT JOIN "ChannelIdentity" ci ON ci."channel" = i."channel" AND ci."address" = i."address"
   ), answer AS MATERIALIZED (
     SELECT r."personId", r."status" FROM "CallResponse" r
-     WHERE r."callId" = $1 AND r."personId" IN (SELECT w."personId" FROM who w JOIN fresh f ON f."ord" = w."ord")
+     WHERE r."callId" = $1 AND r."personId" = ANY (ARRAY(SELECT "personId" FROM item WHERE "fresh" AND "personId" IS NOT NULL))
      ORDER BY r."personId"
        FOR UPDATE
+  ), answers AS MATERIALIZED (
+    SELECT COALESCE(jsonb_object_agg("personId", "status"), '{}') AS "of" FROM answer
   ), eligible AS MATERIALIZED (
-    SELECT DISTINCT ON (w."personId") i."ord", w."personId", i."at", i."jobs"
-      FROM input i JOIN fresh f ON f."ord" = i."ord" JOIN who w ON w."ord" = i."ord" JOIN answer a ON a."personId" = w."personId"
-     WHERE a."status" <> 'accepted'
-     ORDER BY w."personId", i."ord"
+    SELECT DISTINCT ON (it."personId") it."ord", it."personId", it."at", it."jobs"
+      FROM item it, answers a
+     WHERE it."fresh" AND a."of" ->> it."personId" <> 'accepted'
+     ORDER BY it."personId", it."ord"
   ), locked AS MATERIALIZED (
     SELECT c."id", c."status", c."acceptedCount", c."helpersNeeded", c."answerBy" FROM "HelperCall" c
      WHERE c."id" = $1 AND EXISTS (SELECT 1 FROM eligible)
@@ -74,7 +76,8 @@ export const ACCEPT_BATCH = `
   ), winner AS MATERIALIZED (
     SELECT * FROM (
       SELECT e.*, (l."acceptedCount" + row_number() OVER (ORDER BY e."ord"))::int AS "place", l."helpersNeeded"
-        FROM eligible e JOIN locked l ON l."status" = 'open' AND l."answerBy" > e."at"
+        FROM eligible e, locked l
+       WHERE l."status" = 'open' AND l."answerBy" > e."at"
     ) ranked
      WHERE "place" <= "helpersNeeded"
   ), taken AS (
@@ -102,29 +105,32 @@ export const ACCEPT_BATCH = `
        AND (j."beforeStartMs" IS NULL OR t."startsAt" - j."beforeStartMs" * interval '1 millisecond' > w."at")
     ON CONFLICT ("key") DO NOTHING
    RETURNING 1
+  ), won AS MATERIALIZED (
+    -- Winners count only if the call's UPDATE took their places.
+    SELECT COALESCE(jsonb_object_agg(w."ord"::text, w."place"), '{}') AS "place", COALESCE(jsonb_object_agg(w."personId", true), '{}') AS "person"
+      FROM winner w WHERE EXISTS (SELECT 1 FROM taken)
   )
-  SELECT i."ord",
-         f."ord" IS NOT NULL AS "fresh",
-         w."personId" IS NOT NULL AS "registered",
-         a."status"::text AS "answerStatus",
-         t."id" IS NOT NULL AND win."ord" IS NOT NULL AS "won",
-         t."id" IS NOT NULL AND EXISTS (SELECT 1 FROM winner x WHERE x."personId" = w."personId") AS "personWon",
-         CASE WHEN t."id" IS NOT NULL AND win."ord" IS NOT NULL
-              THEN to_jsonb(t) || jsonb_build_object('acceptedCount', win."place", 'status', CASE WHEN win."place" >= t."helpersNeeded" THEN 'full' ELSE 'open' END)
+  SELECT it."ord",
+         it."fresh",
+         it."personId" IS NOT NULL AS "registered",
+         a."of" ->> it."personId" AS "answerStatus",
+         won."place" ? it."ord"::text AS "won",
+         COALESCE(won."person" ? it."personId", false) AS "personWon",
+         CASE WHEN won."place" ? it."ord"::text
+              THEN to_jsonb(t) || jsonb_build_object('acceptedCount', won."place" -> it."ord"::text,
+                                                     'status', CASE WHEN (won."place" ->> it."ord"::text)::int >= t."helpersNeeded" THEN 'full' ELSE 'open' END)
          END AS "taken",
          COALESCE(t."status", l."status", c."status")::text AS "callStatus",
-         COALESCE(t."answerBy", l."answerBy", c."answerBy") > i."at" AS "beforeDeadline",
+         COALESCE(t."answerBy", l."answerBy", c."answerBy") > it."at" AS "beforeDeadline",
          reg."timeZone"
-    FROM input i
-    LEFT JOIN fresh f ON f."ord" = i."ord"
-    LEFT JOIN who w ON w."ord" = i."ord"
-    LEFT JOIN answer a ON a."personId" = w."personId"
+    FROM item it
+   CROSS JOIN answers a
+   CROSS JOIN won
     LEFT JOIN taken t ON true
-    LEFT JOIN winner win ON win."ord" = i."ord"
     LEFT JOIN locked l ON true
     LEFT JOIN "HelperCall" c ON c."id" = $1
     LEFT JOIN "Region" reg ON reg."id" = c."regionId"
-   ORDER BY i."ord"`;
+   ORDER BY it."ord"`;
 
 function outcome(row: AcceptRow): AcceptOutcome {
   if (!row.fresh) return { kind: 'duplicate' };
