@@ -161,7 +161,7 @@ describe.each(backends)('simultaneous accepts of one call on $name', (backend) =
     const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();
     const waiting = async () =>
-      (await blocker.query('SELECT pg_stat_clear_snapshot()'), await blocker.query(`SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows.map((r) => r.pid as number);
+      (await blocker.query('SELECT pg_stat_clear_snapshot()'), await blocker.query(`SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE '%"ProcessedEvent"%'`)).rows.map((r) => r.pid as number);
     const cut = async () => {
       await expect.poll(async () => (await waiting()).length, { timeout: 20_000, interval: 20 }).toBe(1);
       for (const pid of await waiting()) await blocker.query('SELECT pg_terminate_backend($1)', [pid]);

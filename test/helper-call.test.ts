@@ -203,7 +203,7 @@ describe.each(backends)('a helper call on $name', (backend) => {
     const pending = Promise.all(people.flatMap((p) => [tap(instances[0]!, p.address), tap(instances[1]!, p.address)]));
     try {
       if (blocker) {
-        const waiting = async () => (await blocker.query('SELECT pg_stat_clear_snapshot()'), await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0].n as number;
+        const waiting = async () => (await blocker.query('SELECT pg_stat_clear_snapshot()'), await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE '%"ProcessedEvent"%'`)).rows[0].n as number;
         await expect.poll(waiting, { timeout: 20_000, interval: 50 }).toBe(2);
       }
     } finally {
