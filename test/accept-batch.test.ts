@@ -79,7 +79,7 @@ describe.each(backends)('simultaneous accepts of one call on $name', (backend) =
     const replayed = request(callId, c!.address);
     expect(await store.calls.accept(replayed)).toMatchObject({ kind: 'accepted', nowFull: false, call: { acceptedCount: 2 }, timeZone: 'Europe/Berlin' });
     sizes.length = 0;
-    // One place is left now. The first accept below runs alone; all the others queue behind it and go as one batch.
+    // One place is left now. Handed over in one synchronous turn, the accepts below go as one batch.
     const first = request(callId, 'nobody-here');
     const aTap = request(callId, a!.address);
     const batch = [
@@ -94,7 +94,7 @@ describe.each(backends)('simultaneous accepts of one call on $name', (backend) =
       request(callId, d!.address),
     ];
     const outcomes = await Promise.all([first, ...batch].map((r) => store.calls.accept(r)));
-    expect(sizes).toEqual([1, batch.length - 1]);
+    expect(sizes).toEqual([batch.length]); // the repeated event is not sent
     expect(outcomes.map((o) => o.kind)).toEqual(['not-registered', 'accepted', 'duplicate', 'already-accepted', 'duplicate', 'full', 'not-registered', 'not-asked', 'already-accepted', 'full']);
     const won = outcomes[1] as Extract<AcceptOutcome, { kind: 'accepted' }>;
     expect(won).toMatchObject({ nowFull: true, call: { id: callId, acceptedCount: 3, helpersNeeded: 3, title: 'Batch', startsAt } });
@@ -140,8 +140,8 @@ describe.each(backends)('simultaneous accepts of one call on $name', (backend) =
       [request(callId, 'first-alone'), request(callId, people[0]!.address), request(callId, 'bad\u0000address'), request(callId, people[1]!.address), request(callId, people[2]!.address)].map((r) => store.calls.accept(r)),
     );
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value.kind : 'rejected'))).toEqual(['not-registered', 'accepted', 'rejected', 'accepted', 'full']);
-    // The batch of four failed as a whole, then each went alone.
-    expect(sizes).toEqual([1, 4, 1, 1, 1, 1]);
+    // The batch of five failed as a whole, then each went alone.
+    expect(sizes).toEqual([5, 1, 1, 1, 1, 1]);
     expect(await database.prisma.helperCall.findUniqueOrThrow({ where: { id: callId } })).toMatchObject({ acceptedCount: 2, status: 'full' });
   });
 
@@ -217,22 +217,29 @@ describe.each(backends)('simultaneous accepts of one call on $name', (backend) =
 });
 
 describe('the keyed batcher', () => {
-  it('runs a lone item at once, coalesces the ones that arrive meanwhile in order, per key', async () => {
+  it('starts a batch at once, coalesces the items that arrive meanwhile in order, per key', async () => {
     const runs: [string, number[]][] = [];
     const batcher = keyedBatcher<number, number>(async (key, items) => {
       runs.push([key, items]);
       await new Promise((r) => setTimeout(r, 5));
       return items.map((i) => ({ ok: true, value: i * 10 }));
     }, 3);
-    const results = await Promise.all([batcher('a', 1), batcher('a', 2), batcher('b', 7), batcher('a', 3), batcher('a', 4), batcher('a', 5)]);
-    expect(results).toEqual([10, 20, 70, 30, 40, 50]);
+    const first = [batcher('a', 1), batcher('a', 2), batcher('b', 7)];
+    // A later task, while the first batches run: these wait and go together, at most three at a time.
+    await new Promise((r) => setTimeout(r, 1));
     expect(runs).toEqual([
-      ['a', [1]],
+      ['a', [1, 2]],
       ['b', [7]],
-      ['a', [2, 3, 4]],
-      ['a', [5]],
     ]);
-    expect(await batcher('a', 6)).toBe(60);
+    const later = [batcher('a', 3), batcher('a', 4), batcher('a', 5), batcher('a', 6)];
+    expect(await Promise.all([...first, ...later])).toEqual([10, 20, 70, 30, 40, 50, 60]);
+    expect(runs.slice(2)).toEqual([
+      ['a', [3, 4, 5]],
+      ['a', [6]],
+    ]);
+    // A lone item after all settled starts at once.
+    expect(await batcher('a', 8)).toBe(80);
+    expect(runs.at(-1)).toEqual(['a', [8]]);
   });
 
   it('rejects every item of a failing batch and still runs the next one', async () => {
@@ -245,6 +252,7 @@ describe('the keyed batcher', () => {
       return items.map((i) => (i === 9 ? { ok: false, error: new Error('nine') } : { ok: true, value: i }));
     });
     const first = batcher('k', 1);
+    await Promise.resolve();
     const failing = [batcher('k', 2), batcher('k', 3)];
     expect(await first).toBe(1);
     const short = [batcher('k', 4), batcher('k', 5)];

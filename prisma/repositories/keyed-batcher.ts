@@ -3,9 +3,10 @@ export type Settled<Result> = { ok: true; value: Result } | { ok: false; error: 
 
 /**
  * Coalesces work on one key (e.g. one helper call) into batches: an item that finds nothing in
- * flight for its key runs at once, alone; items that arrive while a batch runs wait for it and then
- * go together as the next batch, in arrival order. Hundreds of requests that would all queue on
- * the same row lock anyway become a few statements.
+ * flight for its key starts a batch at once (with whatever arrives in the same synchronous turn);
+ * items that arrive while a batch runs wait for it and then go together as the next batch, in
+ * arrival order. Hundreds of requests that would all queue on the same row lock anyway become a
+ * few statements.
  *
  * `run` gets the items of one batch and answers one outcome per item, in the same order: a result
  * or an error of that item alone. If `run` itself fails (or answers the wrong number of outcomes),
@@ -17,11 +18,13 @@ export function keyedBatcher<Item, Result>(run: (key: string, items: Item[]) => 
     resolve(result: Result): void;
     reject(error: unknown): void;
   }
-  /** Per key: the items waiting for the batch in flight to finish. A key is present while a batch for it runs. */
+  /** Per key: the items not yet sent. A key is present from its first item until its last batch has settled. */
   const queues = new Map<string, Waiting[]>();
 
-  async function drain(key: string, batch: Waiting[]): Promise<void> {
-    for (;;) {
+  async function drain(key: string): Promise<void> {
+    const queue = queues.get(key)!;
+    while (queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
       try {
         const results = await run(key, batch.map((w) => w.item));
         if (results.length !== batch.length) throw new Error(`batch of ${batch.length} answered ${results.length} results`);
@@ -33,24 +36,20 @@ export function keyedBatcher<Item, Result>(run: (key: string, items: Item[]) => 
       } catch (error) {
         for (const w of batch) w.reject(error);
       }
-      const queue = queues.get(key)!;
-      if (queue.length === 0) {
-        queues.delete(key);
-        return;
-      }
-      batch = queue.splice(0, maxBatch);
     }
+    queues.delete(key);
   }
 
   return (key, item) =>
     new Promise<Result>((resolve, reject) => {
-      const waiting: Waiting = { item, resolve, reject };
       const queue = queues.get(key);
       if (queue) {
-        queue.push(waiting);
+        queue.push({ item, resolve, reject });
         return;
       }
-      queues.set(key, []);
-      void drain(key, [waiting]);
+      queues.set(key, [{ item, resolve, reject }]);
+      // After the current task's synchronous work, not after a timer: items handed over in the same
+      // turn (a burst read from one socket) start together, a lone one loses nothing.
+      queueMicrotask(() => void drain(key));
     });
 }
