@@ -194,6 +194,31 @@ describe.each(backends)('simultaneous accepts of one call on $name', (backend) =
     }
   });
 
+  it.runIf(backend.name === 'postgres')('tries a batch again when it loses a deadlock against a statement locking the same answers in another order', async () => {
+    const people = await Promise.all(Array.from({ length: 2 }, person));
+    const { id: callId } = await call(2, people);
+    const store = prismaStore(database.prisma, database.sql);
+    const blocker = new pg.Client({ connectionString: db.url });
+    await blocker.connect();
+    try {
+      const [low, high] = (await blocker.query('SELECT "personId" FROM "CallResponse" WHERE "callId" = $1 ORDER BY "personId"', [callId])).rows.map((r) => r.personId as string);
+      // The batch, waiting longer, is the one PostgreSQL finds in the deadlock and rolls back.
+      await blocker.query(`SET deadlock_timeout = '30s'`);
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM "CallResponse" WHERE "callId" = $1 AND "personId" = $2 FOR UPDATE', [callId, high]);
+      const outcomes = Promise.all(people.map((p) => store.calls.accept(request(callId, p.address))));
+      const waiting = async () => (await blocker.query('SELECT pg_stat_clear_snapshot()'), await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE '%"ProcessedEvent"%'`)).rows[0].n as number;
+      // The batch holds the lower answer and waits for the higher one; now the blocker wants the lower one.
+      await expect.poll(waiting, { timeout: 20_000, interval: 20 }).toBe(1);
+      await blocker.query('SELECT 1 FROM "CallResponse" WHERE "callId" = $1 AND "personId" = $2 FOR UPDATE', [callId, low]);
+      await blocker.query('COMMIT');
+      expect((await outcomes).map((o) => o.kind)).toEqual(['accepted', 'accepted']);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+    }
+  });
+
   it.runIf(backend.name === 'postgres')('accepts exactly the places when two instances race for one call', async () => {
     const people = await Promise.all(Array.from({ length: 120 }, person));
     const { id: callId } = await call(5, people);

@@ -36,7 +36,7 @@ const JOB_RECORD = `"name" text, "key" text, "payload" jsonb, "beforeStartMs" do
 /**
  * The accepts of one call that arrived together, as one statement, so the call's row is locked for
  * one round trip per batch instead of one per tap. In order: record the events (a replay takes
- * nothing); lock the answers of the people concerned, in a stable order (two instances' batches
+ * nothing; sorted, so two instances handed the same replays wait for each other in one order); lock the answers of the people concerned, in a stable order (two instances' batches
  * must not deadlock; a double tap on another instance waits here and then sees 'accepted'); lock
  * the call, and only if someone can take a place; hand out the free places in arrival order, one per
  * person (a person's first accept counts); take them with one UPDATE, guarded so the count can
@@ -52,7 +52,7 @@ export const ACCEPT_BATCH = `
     SELECT * FROM jsonb_to_recordset($2::jsonb) AS i("ord" int, "channel" text, "address" text, "eventId" text, "at" timestamp, "jobs" jsonb)
   ), event AS (
     INSERT INTO "ProcessedEvent" ("channel", "eventId")
-    SELECT "channel", "eventId" FROM input ORDER BY "ord"
+    SELECT "channel", "eventId" FROM input ORDER BY "channel", "eventId"
     ON CONFLICT DO NOTHING RETURNING "channel", "eventId"
   ), item AS MATERIALIZED (
     SELECT i."ord", i."at", i."jobs", ci."personId", (i."channel", i."eventId") IN (SELECT e."channel", e."eventId" FROM event e) AS "fresh"
@@ -168,24 +168,40 @@ export async function acceptBatch(sql: Sql, callId: string, requests: AcceptRequ
   return slot.map((i) => (i < 0 ? { kind: 'duplicate' } : outcomes[i]!));
 }
 
+/** How often a batch chosen as a deadlock's victim is tried again (it was rolled back whole). */
+const DEADLOCK_ATTEMPTS = 3;
+
 /**
- * {@link acceptBatch} for the batcher. A value the database refuses (SQLSTATE class 22, e.g. a NUL
- * in an address) fails the whole statement: then each accept goes alone, in order, so one bad
- * accept cannot fail the others of its batch. Any other failure (the database gone) fails them all.
+ * {@link acceptBatch} for the batcher. A batch locks many answers of one call (in a stable order),
+ * so a statement that locks several of them in another order (e.g. closing the open asks of a full
+ * call) can deadlock with it: PostgreSQL then rolls one back, and a rolled-back batch is simply
+ * tried again. A value the database refuses (SQLSTATE class 22, e.g. a NUL in an address) fails the
+ * whole statement: then each accept goes alone, in order, so one bad accept cannot fail the others
+ * of its batch. Any other failure (the database gone) fails them all.
  */
 export async function acceptEach(sql: Sql, callId: string, requests: AcceptRequest[]): Promise<Settled<AcceptOutcome>[]> {
   try {
-    return (await acceptBatch(sql, callId, requests)).map((value) => ({ ok: true, value }));
+    return (await retryDeadlock(() => acceptBatch(sql, callId, requests))).map((value) => ({ ok: true, value }));
   } catch (error) {
     if (requests.length === 1 || !sqlState(error)?.startsWith('22')) throw error;
     const settled: Settled<AcceptOutcome>[] = [];
     for (const request of requests) {
       try {
-        settled.push({ ok: true, value: (await acceptBatch(sql, callId, [request]))[0]! });
+        settled.push({ ok: true, value: (await retryDeadlock(() => acceptBatch(sql, callId, [request])))[0]! });
       } catch (alone) {
         settled.push({ ok: false, error: alone });
       }
     }
     return settled;
+  }
+}
+
+async function retryDeadlock<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= DEADLOCK_ATTEMPTS || sqlState(error) !== '40P01') throw error;
+    }
   }
 }
