@@ -36,16 +36,17 @@ const JOB_RECORD = `"name" text, "key" text, "payload" jsonb, "beforeStartMs" do
 /**
  * The accepts of one call that arrived together, as one statement, so the call's row is locked for
  * one round trip per batch instead of one per tap. In order: record the events (a replay takes
- * nothing; sorted, so two instances handed the same replays wait for each other in one order); lock the answers of the people concerned, in a stable order (two instances' batches
- * must not deadlock; a double tap on another instance waits here and then sees 'accepted'); lock
- * the call, and only if someone can take a place; hand out the free places in arrival order, one per
- * person (a person's first accept counts); take them with one UPDATE, guarded so the count can
- * never pass helpersNeeded; mark the winners' answers; enqueue each winner's jobs ("filled" only for
- * the one that took the last place). The last SELECT answers every accept with what it found.
+ * nothing; sorted, so two instances handed the same replays wait for each other in one order);
+ * lock the answers of the people concerned, in a stable order (two instances' batches must not
+ * deadlock; a double tap on another instance waits here and then sees 'accepted'); lock the call,
+ * and only if someone can take a place; hand out the free places in arrival order, one per person
+ * (a person's first accept counts); take them with one UPDATE, guarded so the count can never pass
+ * helpersNeeded; mark the winners' answers; enqueue each winner's jobs ("filled" only for the one
+ * that took the last place). The last SELECT answers every accept with what it found.
  *
- * $1 callId; $2 JSON array of {ord, channel, address, eventId, at (UTC text), jobs (as AcceptJob)}, no event twice
- * (the batcher answers a repeat itself). Items are looked up in JSON maps built once rather than
- * joined CTE to CTE: the planner guesses one row per CTE and would loop over every pair.
+ * $1 callId; $2 JSON array of {ord, channel, address, eventId, at (UTC text), jobs (as AcceptJob)},
+ * no event twice (the batcher answers a repeat itself). Items are looked up in JSON maps built once
+ * rather than joined CTE to CTE: the planner guesses one row per CTE and would loop over every pair.
  */
 export const ACCEPT_BATCH = `
   WITH input AS MATERIALIZED (
@@ -151,14 +152,13 @@ function outcome(row: AcceptRow): AcceptOutcome {
  * whose event repeats an earlier one of the same batch is not sent: it is a duplicate.
  */
 export async function acceptBatch(sql: Sql, callId: string, requests: AcceptRequest[]): Promise<AcceptOutcome[]> {
-  const firstOf = new Map<string, number>();
+  const seen = new Set<string>();
   const sent: AcceptRequest[] = [];
   const slot = requests.map((r) => {
     const event = `${r.channel}\u0000${r.eventId}`;
-    if (firstOf.has(event)) return -1;
-    firstOf.set(event, sent.length);
-    sent.push(r);
-    return sent.length - 1;
+    if (seen.has(event)) return -1;
+    seen.add(event);
+    return sent.push(r) - 1;
   });
   const items = sent.map((r, ord) => ({ ord, channel: r.channel, address: r.address, eventId: r.eventId, at: utc(r.at), jobs: r.jobs }));
   const rows = await sql.query<AcceptRow>(ACCEPT_BATCH, [callId, JSON.stringify(items)], 'helferruf_accept_batch');
