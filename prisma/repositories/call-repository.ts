@@ -1,30 +1,8 @@
-import type { AcceptOutcome, CallRepository, HelperCall } from '../../core/index.js';
+import type { AcceptRequest, CallRepository, HelperCall } from '../../core/index.js';
 import type { Prisma } from '../generated/client.js';
-import { prismaSql, utc, type Db, type Sql } from './db.js';
-
-interface AcceptRow {
-  fresh: boolean;
-  registered: boolean;
-  answerStatus: string | null;
-  jobs: number;
-  /** The call as the accept left it, as JSON (column names, timestamps as text). */
-  taken: Record<string, unknown> | null;
-  callStatus: string | null;
-  beforeDeadline: boolean | null;
-  timeZone: string | null;
-}
-
-const DATE_COLUMNS = ['startsAt', 'endsAt', 'answerBy', 'nextWaveAt', 'createdAt'] as const;
-
-/** A HelperCall row read back from to_jsonb: timestamps without time zone hold UTC. */
-function fromJson(json: Record<string, unknown>): HelperCall {
-  const { filledAt: _f, cancelledAt: _c, ...call } = json;
-  for (const column of DATE_COLUMNS) {
-    const value = call[column];
-    call[column] = typeof value === 'string' ? new Date(`${value}Z`) : null;
-  }
-  return call as unknown as HelperCall;
-}
+import { acceptEach } from './accept-statement.js';
+import { prismaSql, type Db, type Sql } from './db.js';
+import { keyedBatcher } from './keyed-batcher.js';
 
 function toCall(row: Prisma.HelperCallGetPayload<object>): HelperCall {
   const { filledAt: _f, cancelledAt: _c, ...call } = row;
@@ -32,61 +10,13 @@ function toCall(row: Prisma.HelperCallGetPayload<object>): HelperCall {
 }
 
 /**
- * The accept, one statement, so it holds its locks for one round trip. In order: record the event
- * (a replay takes nothing); lock this person's answer (a double tap with two event ids waits here
- * and then sees 'accepted'); take a place with a conditional UPDATE, on whose row lock concurrent
- * accepts queue and re-check the condition, so exactly helpersNeeded succeed; mark the answer;
- * enqueue the follow-up jobs. The last SELECT reads the state as this statement found it, to tell
- * a loser why. $1 channel, $2 eventId, $3 address, $4 callId, $5 now (UTC text), $6 jobs (JSON).
+ * The Prisma implementation of the call port. Simultaneous accepts of one call are coalesced (one
+ * statement per batch, see accept-statement.ts): build one repository per store and share it, so
+ * its batcher sees every accept of that store. In a transaction's repository they still take the
+ * same statement, on the transaction's connection.
  */
-const ACCEPT = `
-  WITH event AS (
-    INSERT INTO "ProcessedEvent" ("channel", "eventId") VALUES ($1, $2)
-    ON CONFLICT DO NOTHING RETURNING 1
-  ), who AS (
-    SELECT "personId" FROM "ChannelIdentity" WHERE "channel" = $1 AND "address" = $3
-  ), answer AS MATERIALIZED (
-    SELECT r."personId", r."status" FROM "CallResponse" r
-     WHERE r."callId" = $4 AND r."personId" = (SELECT "personId" FROM who) AND EXISTS (SELECT 1 FROM event)
-       FOR UPDATE
-  ), taken AS (
-    UPDATE "HelperCall" c
-       SET "acceptedCount" = c."acceptedCount" + 1,
-           "status" = CASE WHEN c."acceptedCount" + 1 >= c."helpersNeeded" THEN 'full'::"CallStatus" ELSE c."status" END,
-           "filledAt" = CASE WHEN c."acceptedCount" + 1 >= c."helpersNeeded" THEN $5::timestamp ELSE c."filledAt" END
-     WHERE c."id" = $4 AND c."status" = 'open' AND c."acceptedCount" < c."helpersNeeded" AND c."answerBy" > $5::timestamp
-       AND EXISTS (SELECT 1 FROM answer WHERE answer."status" <> 'accepted')
- RETURNING c.*
-  ), marked AS (
-    UPDATE "CallResponse" r SET "status" = 'accepted', "answeredAt" = $5::timestamp
-      FROM taken, answer
-     WHERE r."callId" = taken."id" AND r."personId" = answer."personId"
- RETURNING r."personId"
-  ), enqueued AS (
-    INSERT INTO "Job" ("id", "name", "key", "payload", "runAt")
-    SELECT gen_random_uuid()::text, j."name", j."key", j."payload" || jsonb_build_object('personId', m."personId"),
-           COALESCE(t."startsAt" - j."beforeStartMs" * interval '1 millisecond', j."runAt", $5::timestamp)
-      FROM taken t CROSS JOIN marked m
-     CROSS JOIN jsonb_to_recordset($6::jsonb) AS j("name" text, "key" text, "payload" jsonb, "beforeStartMs" double precision, "runAt" timestamp, "ifFilled" boolean)
-     WHERE (j."ifFilled" IS NOT TRUE OR t."acceptedCount" >= t."helpersNeeded")
-       AND (j."beforeStartMs" IS NULL OR t."startsAt" - j."beforeStartMs" * interval '1 millisecond' > $5::timestamp)
-    ON CONFLICT ("key") DO NOTHING
- RETURNING 1
-  )
-  SELECT EXISTS (SELECT 1 FROM event) AS "fresh",
-         EXISTS (SELECT 1 FROM who) AS "registered",
-         (SELECT "status"::text FROM answer) AS "answerStatus",
-         (SELECT count(*)::int FROM enqueued) AS "jobs",
-         to_jsonb(t) AS "taken",
-         c."status"::text AS "callStatus",
-         c."answerBy" > $5::timestamp AS "beforeDeadline",
-         reg."timeZone"
-    FROM (SELECT 1) one
-    LEFT JOIN taken t ON true
-    LEFT JOIN "HelperCall" c ON c."id" = $4
-    LEFT JOIN "Region" reg ON reg."id" = c."regionId"`;
-
 export function callRepository(db: Db, sql: Sql = prismaSql(db)): CallRepository {
+  const accept = keyedBatcher((callId: string, requests: AcceptRequest[]) => acceptEach(sql, callId, requests));
   return {
     async create(call) {
       return toCall(await db.helperCall.create({ data: call }));
@@ -95,20 +25,8 @@ export function callRepository(db: Db, sql: Sql = prismaSql(db)): CallRepository
       const row = await db.helperCall.findUnique({ where: { id } });
       return row && toCall(row);
     },
-    async accept({ callId, channel, address, eventId, at, jobs }): Promise<AcceptOutcome> {
-      // The statement (ACCEPT above) through the driver: under a crowd of taps, Prisma's own work per query would be most of the time.
-      const rows = await sql.query<AcceptRow>(ACCEPT, [channel, eventId, address, callId, utc(at), JSON.stringify(jobs)], 'helferruf_accept');
-      const row = rows[0]!;
-      if (!row.fresh) return { kind: 'duplicate' };
-      if (!row.registered) return { kind: 'not-registered' };
-      if (row.taken) {
-        const call = fromJson(row.taken);
-        return { kind: 'accepted', call, nowFull: call.acceptedCount >= call.helpersNeeded, timeZone: row.timeZone ?? 'Europe/Berlin' };
-      }
-      if (row.answerStatus === null) return { kind: 'not-asked' };
-      if (row.answerStatus === 'accepted') return { kind: 'already-accepted' };
-      // Open before its deadline as this statement began, yet no place: the last ones went a moment ago.
-      return row.callStatus === 'full' || (row.callStatus === 'open' && row.beforeDeadline) ? { kind: 'full' } : { kind: 'closed' };
+    accept(request) {
+      return accept(request.callId, request);
     },
     async decline(callId, personId, at) {
       const { count } = await db.callResponse.updateMany({

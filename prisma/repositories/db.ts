@@ -23,3 +23,11 @@ export function prismaSql(db: Db): Sql {
 export function utc(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }
+
+/** The SQLSTATE of a failed statement, from node-postgres, PGlite or Prisma's wrapping of either. */
+export function sqlState(error: unknown): string | undefined {
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string; code?: string } } } } | null;
+  const cause = e?.meta?.driverAdapterError?.cause;
+  const code = cause?.originalCode ?? cause?.code ?? e?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
