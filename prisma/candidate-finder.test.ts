@@ -230,6 +230,24 @@ describe.each(backends)('matching volunteers for a helper call on $name', (backe
     }
   });
 
+  it('gives the same first rows whether the never-asked alone fill its first read or not', async () => {
+    // With a limit of 3 it keeps 16 rows: where at least 16 reachable people were never asked (and
+    // missed no call lately) it reads only them; elsewhere everyone. Both must agree with the rules.
+    const cap = 3 * 2 + 10;
+    const neverAsked = (q: CandidateQuery) =>
+      world.people.filter(
+        (p) =>
+          p.regionId === q.regionId && p.kind === 'volunteer' && p.status === 'active' && p.lat !== null && p.activities.includes(q.activity) &&
+          (p.pausedUntil === null || p.pausedUntil < q.now) && (q.languages.length === 0 || p.languages.some((l) => q.languages.includes(l))) &&
+          p.lastAskedAt === null && (p.lastNoShowAt === null || p.lastNoShowAt.getTime() <= q.now.getTime() - q.noShowPenaltyDays * DAY) &&
+          distanceKm(q, { lat: p.lat, lon: p.lon! }) <= Math.min(p.travelRadiusKm ?? Infinity, q.radiusKm),
+      ).length;
+    const small = [...QUERIES, query({ activity: 'childcare', radiusKm: 3 }), query({ activity: 'sports', languages: ['fa'], radiusKm: 8 })].map((q) => ({ ...q, limit: 3 }));
+    expect(small.some((q) => neverAsked(q) >= cap)).toBe(true);
+    expect(small.some((q) => neverAsked(q) < cap)).toBe(true);
+    for (const q of small) expect((await finder().find(q)).map((c) => c.personId)).toEqual(expectedCandidates(q, world).map((c) => c.personId));
+  });
+
   it('records a wave of asks once per person and call, and moves them back in the rotation', async () => {
     const q = QUERIES[0]!;
     const [a, b, c] = (await finder().find(q)).map((x) => x.personId);
@@ -311,6 +329,24 @@ describe.each(backends)('matching volunteers for a helper call on $name', (backe
     const found = await finder().find(query({ activity: 'childcare', regionId, limit: 3, callId: 'cf-capped-call' }));
     expect(found.map((x) => x.personId)).toEqual(['cap-yes-0', 'cap-yes-1', 'cap-yes-2']);
     expect(await finder().find(query({ activity: 'childcare', regionId, limit: 3, callId: 'cf-capped-call', lat: 48.1, lon: 11.6 }))).toEqual([]);
+  });
+
+  it('puts those who missed a call lately after everyone else, even when they were never asked', async () => {
+    const regionId = 'cf-noshow';
+    await prisma().region.create({ data: { id: regionId, slug: regionId, name: regionId } });
+    const near = (n: number, km: number) => ({ lat: GOETTINGEN.lat + km / 111.2, lon: GOETTINGEN.lon + n * 0.0001 });
+    // 20 never asked but missed a call last week, nearest; 2 never asked; 3 asked a month ago.
+    const people = [
+      ...Array.from({ length: 20 }, (_, n) => ({ id: `ns-missed-${n}`, ...near(n, 1 + n * 0.05), lastAskedAt: null, lastNoShowAt: at(NOW.getTime() - 7 * DAY) })),
+      ...Array.from({ length: 2 }, (_, n) => ({ id: `ns-new-${n}`, ...near(n, 6 + n), lastAskedAt: null, lastNoShowAt: null })),
+      ...Array.from({ length: 3 }, (_, n) => ({ id: `ns-asked-${n}`, ...near(n, 9 + n), lastAskedAt: at(NOW.getTime() - 30 * DAY), lastNoShowAt: null })),
+    ];
+    await prisma().person.createMany({
+      data: people.map((p) => ({ ...p, regionId, locale: 'de', cell: gridCell(p.lat, p.lon), travelRadiusKm: 30, activities: ['childcare'], languages: ['de'], timesAsked: p.lastAskedAt ? 1 : 0 })),
+    });
+    await prisma().consent.createMany({ data: people.map((p) => ({ id: `${p.id}-c`, personId: p.id, kind: 'privacy', noticeVersion: '1', locale: 'de' })) });
+    const found = await finder().find(query({ activity: 'childcare', regionId, limit: 6, callId: 'cf-noshow-call' }));
+    expect(found.map((x) => x.personId)).toEqual(['ns-new-0', 'ns-new-1', 'ns-asked-0', 'ns-asked-1', 'ns-asked-2', 'ns-missed-0']);
   });
 
   it('asks everyone eligible about equally often over many calls, where a distance-only order would not', async () => {

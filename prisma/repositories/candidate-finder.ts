@@ -45,13 +45,13 @@ export function findCandidatesSql(q: CandidateQuery, cap: number | null = defaul
   const now = ts(q.now);
   const lat = Prisma.sql`${q.lat}::float8`;
   const lon = Prisma.sql`${q.lon}::float8`;
+  const penalisedSince = ts(new Date(q.now.getTime() - q.noShowPenaltyDays * DAY_MS));
   const languages = q.languages.length > 0 ? Prisma.sql`AND m.languages && ${q.languages}::text[]` : Prisma.empty;
-  return Prisma.sql`
-    WITH nearby AS MATERIALIZED (
+  const reachable = (only: Prisma.Sql) => Prisma.sql`
       SELECT "personId", "lastAskedAt", "timesAsked", distance
       FROM (
         SELECT m."personId", m."lastAskedAt", m."timesAsked", m."travelRadiusKm",
-          m."lastNoShowAt" IS NOT NULL AND m."lastNoShowAt" > ${ts(new Date(q.now.getTime() - q.noShowPenaltyDays * DAY_MS))} AS penalised,
+          m."lastNoShowAt" IS NOT NULL AND m."lastNoShowAt" > ${penalisedSince} AS penalised,
           2 * 6371.0088 * asin(least(1, sqrt(
             power(sin(radians(m.lat - ${lat}) / 2), 2)
             + cos(radians(${lat})) * cos(radians(m.lat)) * power(sin(radians(m.lon - ${lon}) / 2), 2)
@@ -62,6 +62,7 @@ export function findCandidatesSql(q: CandidateQuery, cap: number | null = defaul
           AND m.cell = ANY(${cellsAround(q.lat, q.lon, q.radiusKm)}::int[])
           AND (m."pausedUntil" IS NULL OR m."pausedUntil" < ${now})
           ${languages}
+          ${only}
         -- A fence: without it the planner folds this into the outer query and works out the
         -- distance twice per row (filter and sort key); trigonometry is most of a row's cost.
         OFFSET 0
@@ -69,8 +70,20 @@ export function findCandidatesSql(q: CandidateQuery, cap: number | null = defaul
       -- LEAST ignores NULL: someone who never set a radius is within the call's.
       WHERE distance <= LEAST("travelRadiusKm", ${q.radiusKm}::float8)
       ORDER BY penalised, "lastAskedAt" ASC NULLS FIRST, "timesAsked", distance, "personId"
-      ${cap === null ? Prisma.empty : Prisma.sql`LIMIT ${cap}::int`}
-    )
+      ${cap === null ? Prisma.empty : Prisma.sql`LIMIT ${cap}::int`}`;
+  // Whoever was never asked (and did not miss a call lately) comes first in the rotation order. When
+  // there are `cap` of them, they are the answer, read from their own part of each cell's index range
+  // (the index holds "lastAskedAt" right after the cell); only otherwise is everyone read.
+  const nearby =
+    cap === null
+      ? reachable(Prisma.empty)
+      : Prisma.sql`
+      SELECT * FROM never WHERE (SELECT count(*) FROM never) >= ${cap}::int
+      UNION ALL
+      SELECT * FROM (${reachable(Prisma.empty)}) everyone WHERE (SELECT count(*) FROM never) < ${cap}::int`;
+  return Prisma.sql`
+    WITH ${cap === null ? Prisma.empty : Prisma.sql`never AS MATERIALIZED (${reachable(Prisma.sql`AND m."lastAskedAt" IS NULL AND (m."lastNoShowAt" IS NULL OR m."lastNoShowAt" <= ${penalisedSince})`)}),`}
+    nearby AS MATERIALIZED (${nearby})
     SELECT found.*, kept.count AS kept
     FROM (SELECT count(*)::int AS count FROM nearby) kept
     LEFT JOIN LATERAL (
