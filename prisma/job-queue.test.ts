@@ -315,19 +315,30 @@ describe.each(backends)('the job queue on $name', (backend) => {
       slots = rateSlots(db.database.prisma);
     });
 
-    it('reservations of one key are spaced by the interval, and an idle key starts at now', async () => {
+    it('reservations of one key are spaced by the interval, and an idle key starts at now or when the reservation runs', async () => {
       const key = uniqueName('telegram');
       const now = new Date();
       const t = now.getTime();
       const reserved = [await slots.reserve(key, 1000 / 30, now), await slots.reserve(key, 1000 / 30, now), await slots.reserve(key, 1000 / 30, at(now, 10))];
+      const returned = Date.now(); // (+ 1 below: Date.now() is whole milliseconds, the slots microseconds)
+      // An idle key: not before now, nor before the statement ran (a reservation that waited comes back usable), nor after it returned.
+      const start = reserved[0]!;
+      expect(start).toBeGreaterThanOrEqual(t);
+      expect(start).toBeLessThanOrEqual(returned + 1);
       // To the microsecond: 33.333 ms apart, not rounded to 34.
-      expect(reserved.map((r) => r - t)).toEqual([0, expect.closeTo(33.333, 2), expect.closeTo(66.667, 2)]);
+      expect(reserved.map((r) => r - start)).toEqual([0, expect.closeTo(33.333, 2), expect.closeTo(66.667, 2)]);
       // Thirty slots take one second, not 1.02.
       let last = 0;
       for (let i = 0; i < 30; i++) last = await slots.reserve(key, 1000 / 30, now);
-      expect(last - t).toBeCloseTo(1000 + 66.667, 1);
+      expect(last - start).toBeCloseTo(1000 + 66.667, 1);
+      // A now in the future is the start of an idle key (and of this one, idle by then).
       expect(await slots.reserve(key, 1000 / 30, at(now, 5000))).toBe(t + 5000);
-      expect(await slots.reserve(uniqueName('other'), 1000, now)).toBe(t);
+      expect(await slots.reserve(uniqueName('other'), 1000, at(now, 5000))).toBe(t + 5000);
+      const other = uniqueName('other');
+      const before = Date.now();
+      const idle = await slots.reserve(other, 1000, now);
+      expect(idle).toBeGreaterThanOrEqual(before);
+      expect(idle).toBeLessThanOrEqual(Date.now() + 1);
     });
 
     it('block pushes the next slot out, and never pulls it in', async () => {

@@ -52,7 +52,11 @@ export interface JobQueue extends JobRepository {
  * of the same key (e.g. `telegram` at 1000/30 ms, `telegram:chat:42` at 1000 ms).
  */
 export interface RateSlots {
-  /** Takes the key's next free slot, `intervalMs` wide (fractions count); returns its start in epoch ms. */
+  /**
+   * Takes the key's next free slot, `intervalMs` wide (fractions count); returns its start in epoch ms.
+   * An idle key's slot starts at `now` or, if later, when the reservation is made in the store (a
+   * reservation that waited for the database must not come back with a slot already past).
+   */
   reserve(key: string, intervalMs: number, now: Date): Promise<number>;
   /** Pushes a key's next slot out (after a 429 with retry_after). */
   block(key: string, until: Date): Promise<void>;
