@@ -2,6 +2,7 @@ import { msg } from '../messages.js';
 import type { MessengerPort } from '../messaging/messenger.js';
 import { personSender } from '../messaging/outbox.js';
 import type { RateSlots } from '../jobs/job-queue.js';
+import { inTurn } from '../jobs/in-turn.js';
 import type { Store } from '../store.js';
 import type { HelperCall } from './call.js';
 import type { CallDispatcher } from './dispatch.js';
@@ -47,6 +48,7 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
   const { store, messengers } = deps;
 
   const sendTo = personSender(deps);
+  const reading = inTurn();
 
   // A wave's thousand notifications all need their region's time zone and activity names: read
   // once a minute, not once per notification (an operator's change shows within the minute).
@@ -82,13 +84,19 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
       if (wave.kind === 'asked' && wave.asked > 0) await requestStatusUpdate(store.jobs, String(payload.callId), deps.now());
     },
     'call.notify': async (payload) => {
-      const call = await store.calls.findById(String(payload.callId));
-      // Filled or closed while this waited (e.g. for the end of quiet hours): nothing to ask any more.
-      if (!call || call.status !== 'open') return;
-      const person = await store.people.findById(String(payload.personId));
-      if (!person) return;
-      const activity = (await activitiesOf(call.regionId)).find((a) => a.key === call.activityKey);
-      const message = callNotification(call, person, activity, await timeZoneOf(call));
+      // A wave's notifications are claimed together: each reads in turn, so the first is on its way
+      // after its own reads, not after everyone's (see inTurn).
+      const ready = await reading(async () => {
+        const call = await store.calls.findById(String(payload.callId));
+        // Filled or closed while this waited (e.g. for the end of quiet hours): nothing to ask any more.
+        if (!call || call.status !== 'open') return null;
+        const person = await store.people.findById(String(payload.personId));
+        if (!person) return null;
+        const activity = (await activitiesOf(call.regionId)).find((a) => a.key === call.activityKey);
+        return { call, person, message: callNotification(call, person, activity, await timeZoneOf(call)) };
+      });
+      if (!ready) return;
+      const { call, person, message } = ready;
       await sendTo(person, message, `call:${call.id}:${person.id}`, `call:${call.id}`);
     },
     'call.filled': async (payload) => {

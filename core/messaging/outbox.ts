@@ -1,5 +1,6 @@
 import type { TurnResult } from '../conversation/types.js';
 import type { RateSlots } from '../jobs/job-queue.js';
+import { inTurn } from '../jobs/in-turn.js';
 import { RetryLater } from '../jobs/worker.js';
 import type { Person } from '../people/person.js';
 import type { Store } from '../store.js';
@@ -54,6 +55,8 @@ export type SendToPerson = (person: Person, message: TurnResult, key?: string, s
 
 export function personSender(deps: OutboxDeps): SendToPerson {
   const { store, messengers } = deps;
+  // Who to reach and when, read in turn: sends started together are ready one after another.
+  const reading = inTurn();
   const window = windows.get(deps.slots) ?? new SendWindow();
   windows.set(deps.slots, window);
 
@@ -68,7 +71,7 @@ export function personSender(deps: OutboxDeps): SendToPerson {
   async function slot(key: string, perSecond: number, spaced: boolean) {
     const interval = (1000 / perSecond) * (1 + SLOT_MARGIN);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const at = await deps.slots.reserve(key, interval, deps.now());
+      const at = await reading(() => deps.slots.reserve(key, interval, deps.now()));
       const wait = at - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
       if (Date.now() - at <= LATE_TOLERANCE_MS) {
@@ -87,7 +90,7 @@ export function personSender(deps: OutboxDeps): SendToPerson {
    * person cannot be reached marks them so, and nobody retries that forever.
    */
   return async function sendTo(person, message, key, subject) {
-    const identities = (await store.identities.listForPerson(person.id)).filter((i) => !i.unreachableSince && messengers.has(i.channel));
+    const identities = (await reading(() => store.identities.listForPerson(person.id))).filter((i) => !i.unreachableSince && messengers.has(i.channel));
     const identity = identities.find((i) => i.preferred) ?? identities[0];
     if (!identity) return false;
     const messenger = messengers.get(identity.channel)!;
