@@ -63,7 +63,7 @@ function summary(): void {
     rows.push([
       'accept 200 → 5 places',
       backend,
-      `p99 ${rounds.map((r) => r.p99.toFixed(0)).join(' / ')} ms; accepted ${counts.join(' / ')}${cal ? `; bare-SQL floor here p99 ${cal.floorP99.toFixed(0)} ms` : ''}`,
+      `p99 ${rounds.map((r) => r.p99.toFixed(0)).join(' / ')} ms; accepted ${counts.join(' / ')}${cal ? `; prepared-SQL floor here p99 ${cal.floorP99.toFixed(0)} ms` : ''}`,
       'p99 ≤ 1.5 × floor here (issue: floor 40 ms, ≤ 60 ms), exactly 5',
       `${overbooked ? 'OVERBOOKED' : exact ? 'exactly 5' : 'WRONG COUNT'}; p99 ${cal && worst <= 1.5 * cal.floorP99 ? 'met' : 'missed'} (${cal ? (worst / cal.floorP99).toFixed(2) : '?'} × floor here; 60 ms ${worst <= 60 ? 'met' : 'missed'})`,
       backend === 'pglite' && a ? a.seconds.toFixed(0) : '',
