@@ -206,11 +206,14 @@ describe.each(backends)('a helper call on $name', (backend) => {
         const waiting = async () => (await blocker.query('SELECT pg_stat_clear_snapshot()'), await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE '%"ProcessedEvent"%'`)).rows[0].n as number;
         await expect.poll(waiting, { timeout: 20_000, interval: 50 }).toBe(2);
       }
+    } catch (error) {
+      await second?.close();
+      throw error;
     } finally {
       await blocker?.query('COMMIT');
       await blocker?.end();
     }
-    const replies = await pending;
+    const replies = await pending.finally(() => second?.close());
     const keys = replies.map((r) => r.messages[0]!.key);
     expect(keys.filter((k) => k === 'calls:accepted')).toHaveLength(3);
     expect(keys.filter((k) => k !== 'calls:accepted' && k !== 'calls:justFilled' && k !== 'calls:alreadyAccepted')).toEqual([]);
@@ -220,6 +223,5 @@ describe.each(backends)('a helper call on $name', (backend) => {
     // Two reminders (24 h and 2 h before a start three days ahead) per accepted person, none for the losers.
     const reminders = await db.database.prisma.job.findMany({ where: { name: 'call.remind', payload: { path: ['callId'], equals: call.id } } });
     expect(reminders.map((j) => (j.payload as { personId: string }).personId).sort()).toEqual(accepted.flatMap((r) => [r.personId, r.personId]).sort());
-    await second?.close();
   });
 });

@@ -12,13 +12,14 @@ export function rateSlots(db: Db): RateSlots {
       // An idle key starts at `now` or, if later, when the statement runs: a reservation that
       // waited behind other statements (PGlite has one connection; 30 jobs start at once) would
       // otherwise come back with a slot already past and have to give it up (see outbox.ts).
-      // Slots only move later by this, never closer together.
+      // Slots only move later by this, never closer together; and by at most a second, so a database
+      // host whose clock runs ahead of the service's cannot hold every send back.
       const interval = Math.max(0, Math.round(intervalMs * 1000));
       const rows = await db.$queryRaw<{ startMs: number }[]>(Prisma.sql`
         INSERT INTO "RateSlot" ("key", "nextAt")
-        VALUES (${key}, GREATEST(${now}::timestamp(3), (clock_timestamp() AT TIME ZONE 'UTC')::timestamp(6)) + ${interval}::bigint * interval '1 microsecond')
+        VALUES (${key}, GREATEST(${now}::timestamp(3), LEAST((clock_timestamp() AT TIME ZONE 'UTC')::timestamp(6), ${now}::timestamp(3) + interval '1 second')) + ${interval}::bigint * interval '1 microsecond')
         ON CONFLICT ("key") DO UPDATE
-          SET "nextAt" = GREATEST("RateSlot"."nextAt", ${now}::timestamp(3), (clock_timestamp() AT TIME ZONE 'UTC')::timestamp(6)) + ${interval}::bigint * interval '1 microsecond'
+          SET "nextAt" = GREATEST("RateSlot"."nextAt", ${now}::timestamp(3), LEAST((clock_timestamp() AT TIME ZONE 'UTC')::timestamp(6), ${now}::timestamp(3) + interval '1 second')) + ${interval}::bigint * interval '1 microsecond'
         RETURNING (extract(epoch FROM "nextAt") * 1000 - ${interval}::bigint / 1000.0)::float8 AS "startMs"`);
       return rows[0]!.startMs;
     },
