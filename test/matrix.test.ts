@@ -339,46 +339,86 @@ describe.skipIf(missing !== null && !REQUIRED)('the Matrix bot against a real Sy
     });
   });
 
-  it.skipIf(!process.env.DATABASE_URL)('tells a person when the database is briefly gone, and answers their message once it is back', async () => {
-    const created = await createPostgresDatabase();
-    const name = new URL(created.url).pathname.slice(1);
-    const database = await openDatabase({ kind: 'postgres', url: created.url }, { migrate: true, log: createLogger('silent') });
-    const setAvailable = async (available: boolean) => {
-      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await admin.connect();
-      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${available}`);
-      if (!available) await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-      await admin.end();
-    };
-    const account = await synapse.register(`helferruf-outage-${randomUUID().slice(0, 6)}`);
-    const service = await startApp(database, { MATRIX_HOMESERVER_URL: synapse.url, MATRIX_ACCESS_TOKEN: account.accessToken });
-    try {
-      await service.app.matrix!.start();
-      const u = await synapse.register(`outage-${randomUUID().slice(0, 6)}`);
-      const user = new MatrixUser(synapse.url, u.userId, u.accessToken);
-      const room = await user.openChatWith(account.userId);
-      const greeting = await user.waitFor(room, (e) => e.sender === account.userId && e.type === 'm.room.message', 'the greeting');
+  describe.skipIf(!process.env.DATABASE_URL)('while the database is briefly gone (PostgreSQL refusing connections)', () => {
+    /** A service on a database of its own, a person greeted by it, and a switch for the database. */
+    async function outage() {
+      const created = await createPostgresDatabase();
+      const name = new URL(created.url).pathname.slice(1);
+      const database = await openDatabase({ kind: 'postgres', url: created.url }, { migrate: true, log: createLogger('silent') });
+      const setAvailable = async (available: boolean) => {
+        const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await admin.connect();
+        await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${available}`);
+        if (!available) await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        await admin.end();
+      };
+      const account = await synapse.register(`helferruf-outage-${randomUUID().slice(0, 6)}`);
+      const service = await startApp(database, { MATRIX_HOMESERVER_URL: synapse.url, MATRIX_ACCESS_TOKEN: account.accessToken });
+      const close = async () => {
+        await setAvailable(true).catch(() => undefined);
+        await service.app.matrix?.stop();
+        await service.close();
+        await database.close().catch(() => undefined);
+        await created.drop();
+      };
+      try {
+        await service.app.matrix!.start();
+        const u = await synapse.register(`outage-${randomUUID().slice(0, 6)}`);
+        const user = new MatrixUser(synapse.url, u.userId, u.accessToken);
+        const room = await user.openChatWith(account.userId);
+        const greeting = await user.waitFor(room, (e) => e.sender === account.userId && e.type === 'm.room.message', 'the greeting');
+        return { bot: account.userId, service, user, room, greeting, setAvailable, close };
+      } catch (error) {
+        await close();
+        throw error;
+      }
+    }
 
-      await setAvailable(false);
-      const answer = await user.say(room, optionNumber(greeting, 'Deutsch'));
-      await user.waitFor(room, (e) => e.sender === account.userId && body(e) === text('de', 'errors:SERVICE_UNAVAILABLE'), 'the notice that the service is unavailable');
-      await setAvailable(true);
+    /** Brings the database back and expects the one real answer to `answer`. */
+    async function answeredOnceBack(o: Awaited<ReturnType<typeof outage>>, answer: string) {
+      await o.setAvailable(true);
       // The sync fetches the batch again after its back-off; the answer is applied and answered once.
-      const reply = await user.waitFor(
-        room,
-        (e) => e.sender === account.userId && e.content['m.relates_to']?.['m.in_reply_to']?.event_id === answer && body(e) !== text('de', 'errors:SERVICE_UNAVAILABLE'),
+      const reply = await o.user.waitFor(
+        o.room,
+        (e) => e.sender === o.bot && e.content['m.relates_to']?.['m.in_reply_to']?.event_id === answer && body(e) !== text('de', 'errors:SERVICE_UNAVAILABLE'),
         'the answer after the database came back',
         90_000,
       );
       expect(body(reply)).toContain(text('de', 'registration:ask.privacy').split('{{')[0]!);
-      const answers = (await user.botMessages(room, account.userId)).filter((e) => e.content['m.relates_to']?.['m.in_reply_to']?.event_id === answer);
+      const answers = (await o.user.botMessages(o.room, o.bot)).filter((e) => e.content['m.relates_to']?.['m.in_reply_to']?.event_id === answer);
       expect(answers.map(body).filter((b) => b !== text('de', 'errors:SERVICE_UNAVAILABLE'))).toHaveLength(1);
-    } finally {
-      await setAvailable(true).catch(() => undefined);
-      await service.app.matrix?.stop();
-      await service.close();
-      await database.close().catch(() => undefined);
-      await created.drop();
     }
+
+    it('tells a person so, and answers their message once it is back', async () => {
+      const o = await outage();
+      try {
+        await o.setAvailable(false);
+        const answer = await o.user.say(o.room, optionNumber(o.greeting, 'Deutsch'));
+        await o.user.waitFor(o.room, (e) => e.sender === o.bot && body(e) === text('de', 'errors:SERVICE_UNAVAILABLE'), 'the notice that the service is unavailable');
+        await answeredOnceBack(o, answer);
+      } finally {
+        await o.close();
+      }
+    });
+
+    it('tells a person so even when a batch before their message failed: the retried sync is not answered from the homeserver\'s cache', async () => {
+      const o = await outage();
+      try {
+        await o.setAvailable(false);
+        // A change of display name is a member event: the bot looks the room up, fails, and fetches that batch again.
+        await o.user.request('PUT', `/rooms/${encodeURIComponent(o.room)}/state/m.room.member/${encodeURIComponent(o.user.userId)}`, { membership: 'join', displayname: 'Jonas' });
+        const failed = Date.now() + 30_000;
+        while (!o.service.logs.some((line) => line.includes('database unavailable during a Matrix turn'))) {
+          if (Date.now() > failed) throw new Error('the member event did not fail its batch');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        // Written after the failed batch: Synapse would answer the same sync request with that batch, without this, for two minutes.
+        const answer = await o.user.say(o.room, optionNumber(o.greeting, 'Deutsch'));
+        await o.user.waitFor(o.room, (e) => e.sender === o.bot && body(e) === text('de', 'errors:SERVICE_UNAVAILABLE'), 'the notice that the service is unavailable', 45_000);
+        await answeredOnceBack(o, answer);
+      } finally {
+        await o.close();
+      }
+    });
   });
 });

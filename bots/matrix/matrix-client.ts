@@ -31,6 +31,9 @@ export const SYNC_FILTER = {
 
 class Stopped extends Error {}
 
+/** How long a sync waits for something new when nothing failed. */
+const SYNC_TIMEOUT_MS = 20_000;
+
 /**
  * matrix-bot-sdk's client with a sync that loses nothing: the sync token moves
  * on (and is stored in the database, shared by every instance) only after every
@@ -53,7 +56,7 @@ export class SyncingClient extends MatrixClient {
     private readonly handler: SyncHandler,
   ) {
     super(homeserverUrl, accessToken, storage);
-    this.syncingTimeout = 20_000;
+    this.syncingTimeout = SYNC_TIMEOUT_MS;
   }
 
   /** Stops syncing and waits for the batch being handled; a batch that arrives later is left for the next start. */
@@ -76,6 +79,11 @@ export class SyncingClient extends MatrixClient {
       let failures = 0;
       while (!this.halted) {
         try {
+          // Synapse answers a sync request it has seen (same since, timeout and filter) from a
+          // two-minute cache. A batch fetched again must also hold what was written since, so a
+          // retry asks with a timeout of its own: a person who writes while the database is gone
+          // hears why nothing happens, not two minutes later.
+          this.syncingTimeout = failures === 0 ? SYNC_TIMEOUT_MS : failures;
           const response = await this.doSync(token ?? '');
           await this.processSync(response);
           token = String(response.next_batch);
