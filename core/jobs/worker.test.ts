@@ -92,6 +92,25 @@ describe('the job worker', () => {
     expect(queue.jobs.every((j) => j.done)).toBe(true);
   });
 
+  it('while the queue has more, claims again when half its places are free, not after every job', async () => {
+    const queue = new FakeQueue();
+    for (let i = 0; i < 60; i++) await queue.enqueue({ name: 'send', payload: { ms: 2 + (i % 5) * 3 } });
+    let claims = 0;
+    const claim = queue.claim.bind(queue);
+    queue.claim = async (...args) => {
+      const claimed = await claim(...args);
+      if (claimed.length > 0) claims++;
+      return claimed;
+    };
+    const worker = new JobWorker({ queue, workerId: 'w1', log: recordingLog(), batch: 10, pollMs: 1000, handlers: { send: async (payload) => void (await sleep(Number(payload.ms))) } });
+    worker.start();
+    while (!queue.jobs.every((j) => j.done)) await sleep(5);
+    await worker.stop();
+    // 60 jobs, 10 at first and then 5 or more per claim: at most 11 claims that find work (one per job before).
+    expect(claims).toBeLessThanOrEqual(11);
+    expect(claims).toBeGreaterThanOrEqual(6);
+  });
+
   it('claims only the jobs it has handlers for', async () => {
     const queue = new FakeQueue();
     await queue.enqueue({ name: 'send' });

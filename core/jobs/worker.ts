@@ -83,6 +83,8 @@ export class JobWorker {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
+  /** How many free places wake a waiting loop: 1 after the queue ran dry, half the batch while it has more. */
+  private wakeWhenFree = 1;
 
   constructor(options: JobWorkerOptions) {
     this.queue = options.queue;
@@ -142,16 +144,22 @@ export class JobWorker {
         for (const job of claimed) this.launch(job);
       }
       if (until === 'idle' && claimed.length === 0 && this.running.size === 0) return;
-      // Every free place was filled: more may be due, so claim again as soon as one frees up.
-      if (free > 0 && claimed.length === free) continue;
-      if (free === 0 || until === 'idle') await Promise.race(this.running);
-      else await this.pause();
+      if (until === 'idle') {
+        if (!(free > 0 && claimed.length === free)) await Promise.race(this.running);
+        continue;
+      }
+      // Every free place was filled (or none was free), so more may be due: claim again once half the places are free
+      // (one claim for several jobs, not one per job: on the embedded database a claim costs as much
+      // as a notification's own reads), or after the poll interval. Otherwise the queue ran dry for
+      // now: claim again when any job ends (it may have enqueued more) or after the poll interval.
+      await this.pause(claimed.length === free ? Math.max(1, Math.floor(this.batch / 2)) : 1);
     }
   }
 
-  /** Waits for the poll interval, or less when the worker is stopped meanwhile. */
-  private pause(): Promise<void> {
+  /** Waits for the poll interval, until `wakeWhenFree` places are free, or less when the worker is stopped meanwhile. */
+  private pause(wakeWhenFree = 1): Promise<void> {
     if (this.stopping) return Promise.resolve();
+    this.wakeWhenFree = wakeWhenFree;
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -166,8 +174,8 @@ export class JobWorker {
   private launch(job: ClaimedJob): void {
     const run = this.run(job).finally(() => {
       this.running.delete(run);
-      // A freed place: a polling loop that waits may claim again at once.
-      this.wake?.();
+      // Enough freed places: a polling loop that waits claims again at once.
+      if (this.batch - this.running.size >= this.wakeWhenFree) this.wake?.();
     });
     this.running.add(run);
   }
