@@ -39,6 +39,21 @@ function memoised<T>(load: (key: string) => Promise<T>, ttlMs: number, now: () =
 }
 
 /**
+ * Shares a read among the callers that ask while it is under way (a wave's notifications are claimed
+ * together and all read their call): each still gets what the database said after it asked.
+ */
+function coalesced<T>(load: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const pending = new Map<string, Promise<T>>();
+  return (key) => {
+    const running = pending.get(key);
+    if (running) return running;
+    const value = load(key).finally(() => pending.delete(key));
+    pending.set(key, value);
+    return value;
+  };
+}
+
+/**
  * The jobs of a helper call: a wave, one notification, the call filling up,
  * the answer deadline. Each can run again after a crash without doing its
  * work twice: notifications carry idempotency keys, state changes are
@@ -54,6 +69,7 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
   // once a minute, not once per notification (an operator's change shows within the minute).
   const regionOf = memoised((regionId: string) => store.regions.findById(regionId), REGION_CACHE_MS, deps.now);
   const activitiesOf = memoised((regionId: string) => store.regions.allActivities(regionId), REGION_CACHE_MS, deps.now);
+  const callOf = coalesced((callId: string) => store.calls.findById(callId));
 
   async function timeZoneOf(call: HelperCall): Promise<string> {
     return (await regionOf(call.regionId))?.timeZone ?? 'Europe/Berlin';
@@ -84,19 +100,20 @@ export function callJobHandlers(deps: CallJobDeps): Record<string, Handler> {
       if (wave.kind === 'asked' && wave.asked > 0) await requestStatusUpdate(store.jobs, String(payload.callId), deps.now());
     },
     'call.notify': async (payload) => {
-      // A wave's notifications are claimed together: each reads in turn, so the first is on its way
-      // after its own reads, not after everyone's (see inTurn).
+      // A wave's notifications are claimed together: they share one read of their call, and each
+      // reads its person in turn, so the first is on its way after its own reads, not after everyone's
+      // (see inTurn).
+      const call = await callOf(String(payload.callId));
+      // Filled or closed while this waited (e.g. for the end of quiet hours): nothing to ask any more.
+      if (!call || call.status !== 'open') return;
       const ready = await reading(async () => {
-        const call = await store.calls.findById(String(payload.callId));
-        // Filled or closed while this waited (e.g. for the end of quiet hours): nothing to ask any more.
-        if (!call || call.status !== 'open') return null;
         const person = await store.people.findById(String(payload.personId));
         if (!person) return null;
         const activity = (await activitiesOf(call.regionId)).find((a) => a.key === call.activityKey);
-        return { call, person, message: callNotification(call, person, activity, await timeZoneOf(call)) };
+        return { person, message: callNotification(call, person, activity, await timeZoneOf(call)) };
       });
       if (!ready) return;
-      const { call, person, message } = ready;
+      const { person, message } = ready;
       await sendTo(person, message, `call:${call.id}:${person.id}`, `call:${call.id}`);
     },
     'call.filled': async (payload) => {
