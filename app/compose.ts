@@ -15,6 +15,7 @@ import {
   DEFAULT_DISPATCH,
   ensureDefaultRegion,
   JobWorker,
+  processSlots,
   boardJobHandlers,
   moderationJobHandlers,
   moderatorNoticeJobHandlers,
@@ -24,6 +25,7 @@ import {
   type ConversationEngine,
   type ConversationServices,
   type MessengerPort,
+  type RateSlots,
   type Store,
 } from '../core/index.js';
 import { jobQueue } from '../prisma/repositories/job-repository.js';
@@ -65,6 +67,21 @@ export interface App {
   telegram: TelegramAdapter | null;
 }
 
+const embeddedSlots = new WeakMap<Database, RateSlots>();
+
+/**
+ * The send slots of every sender in the service. PostgreSQL's are in the database, shared by every
+ * instance. The embedded database serves one process (its directory is locked), so its slots live
+ * in that process (`processSlots`): no database round trip per send, and a send the busy event loop
+ * made late keeps its slot. One set per database, so instances composed on the same one (tests) share it.
+ */
+function sendSlots(db: Database): RateSlots {
+  if (db.kind === 'postgres') return rateSlots(db.prisma);
+  const slots = embeddedSlots.get(db) ?? processSlots();
+  embeddedSlots.set(db, slots);
+  return slots;
+}
+
 /**
  * The composition root: builds the whole service for one configuration and
  * an open database. Everything is wired by hand here, nowhere else.
@@ -75,6 +92,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     throw new ConfigError(`DEFAULT_LOCALE must be one of ${translations.locales.map((l) => l.code).join(', ')} (got "${config.defaultLocale}").`);
   }
   const store = prismaStore(db.prisma, db.sql);
+  const slots = sendSlots(db);
   /** This instance: the job worker's and the Telegram polling lease's holder id. */
   const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   await ensureDefaultRegion(store, { name: config.region.name, controllerName: config.region.controller, contactEmail: config.region.contact });
@@ -166,7 +184,7 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
       defaultLocale: config.defaultLocale,
       identities: store.identities,
       messages: telegramMessageStore(db.prisma, TELEGRAM_CHANNEL),
-      slots: rateSlots(db.prisma),
+      slots: slots,
       leases: leases(db.prisma),
       instanceId,
       log: log.child({ channel: TELEGRAM_CHANNEL }),
@@ -182,16 +200,16 @@ export async function composeApp(config: Config, db: Database, log: Logger): Pro
     queue: jobQueue(db.prisma),
     workerId: instanceId,
     handlers: {
-      ...callJobHandlers({ store, dispatcher, messengers, slots: rateSlots(db.prisma), now: services.now }),
-      ...withInformationFanOut(moderationJobHandlers({ store, messengers, slots: rateSlots(db.prisma), now: services.now }), {
+      ...callJobHandlers({ store, dispatcher, messengers, slots: slots, now: services.now }),
+      ...withInformationFanOut(moderationJobHandlers({ store, messengers, slots: slots, now: services.now }), {
         store,
         messengers,
-        slots: rateSlots(db.prisma),
+        slots: slots,
         now: services.now,
         quietHours: config.calls.quietHours,
       }),
-      ...boardJobHandlers({ store, messengers, slots: rateSlots(db.prisma), now: services.now }),
-      ...qaPublicationJobHandlers({ store, messengers, slots: rateSlots(db.prisma), now: services.now }),
+      ...boardJobHandlers({ store, messengers, slots: slots, now: services.now }),
+      ...qaPublicationJobHandlers({ store, messengers, slots: slots, now: services.now }),
       ...moderatorNoticeJobHandlers({ store, now: services.now, settings: { ...config.moderatorNotices, quietHours: config.calls.quietHours } }),
       'call.status': callStatusJobHandler({ store, messengers, now: services.now, defaultLocale: config.defaultLocale }),
     },

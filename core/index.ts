@@ -24,6 +24,7 @@ export { housekeeping, DRAFT_RETENTION_DAYS, EVENT_RETENTION_DAYS } from './conv
 export { DeliveryError, type ChannelCapabilities, type DeliveryFailure, type MessageRef, type MessengerPort, type SendOptions } from './messaging/messenger.js';
 export type { JobSpec, ClaimedJob, JobRepository, JobQueue, RateSlots } from './jobs/job-queue.js';
 export type { Leases } from './jobs/lease.js';
+export { processSlots } from './jobs/process-slots.js';
 export type { CandidateQuery, Candidate, CandidateFinder } from './calls/candidates.js';
 export { tallyResponses, type HelperCall, type NewCall, type CallResponse, type ResponseStatus, type ResponseTally, type AcceptOutcome, type AcceptRequest, type AcceptJob, type CallRepository } from './calls/call.js';
 export { JobWorker, RetryLater, exponentialBackoff, type JobWorkerOptions, type JobHandler, type WorkerLog } from './jobs/worker.js';

@@ -53,6 +53,11 @@ export interface JobQueue extends JobRepository {
  */
 export interface RateSlots {
   /**
+   * Every send of the service passes through this object (one process: {@link processSlots}), so a
+   * sender's own window sees the whole channel and a send that woke up late may keep its slot.
+   */
+  readonly local?: boolean;
+  /**
    * Takes the key's next free slot, `intervalMs` wide (fractions count); returns its start in epoch ms.
    * An idle key's slot starts at `now` or, if later, when the reservation is made in the store (a
    * reservation that waited for the database must not come back with a slot already past).

@@ -10,29 +10,71 @@ import { DeliveryError, type MessengerPort, type SendOptions } from './messenger
 export const SLOT_MARGIN = 0.015;
 /** ...and a send that starts later than this after its slot takes a new one. */
 export const LATE_TOLERANCE_MS = 10;
-/** This process's own sends on a channel: the 31st at 30/s starts at least this long after a second. */
-export const WINDOW_GUARD_MS = 13;
+/** This process's own sends on a channel: the 31st at 30/s starts at least this long after a second from the channel's answer to the 1st. */
+export const WINDOW_GUARD_MS = 2;
+/** A send the channel has not answered for this long no longer holds the window (a hung request). */
+export const ANSWER_WAIT_MS = 10_000;
+
+interface WindowSend {
+  /** When it started; once answered, when the answer came. */
+  at: number;
+  /** Settles when the channel has answered; null once it has. */
+  answered: Promise<void> | null;
+}
 
 /**
  * This process's own recent sends per channel. The shared slots keep the instances apart; this keeps
  * one instance's own sends apart when some of them ran late: a send kept its slot up to
- * {@link LATE_TOLERANCE_MS} late, so a later one on time could come closer than the slots meant. A
- * send here starts no earlier than `perSecond` sends before it plus a second and
- * {@link WINDOW_GUARD_MS}, which leaves that much for the way to the channel. On time, 30 slots span
- * 1015 ms at 30/s, so this never delays a send that kept its slot's pace.
+ * {@link LATE_TOLERANCE_MS} late (or, with slots local to this process, however late), so a later one
+ * on time could come closer than the slots meant. A send starts no earlier than a second and
+ * {@link WINDOW_GUARD_MS} after the channel answered the send `perSecond` before it. The channel
+ * counted that one before it answered, and this one after it starts, so however long either spent on
+ * the way (a busy event loop between starting a request and writing it), no second holds more than
+ * `perSecond`. This costs the time to the channel and back per `perSecond` sends, and only when the
+ * slots are that tight: on time, 30 slots span 1015 ms at 30/s.
  */
 export class SendWindow {
-  private readonly starts = new Map<string, number[]>();
+  private readonly sends = new Map<string, WindowSend[]>();
 
-  /** When this send may start (on the clock of `now`), taken at once so that concurrent senders queue. */
-  take(key: string, perSecond: number, now: number): number {
-    const starts = this.starts.get(key) ?? [];
-    const afterWindow = starts.length >= perSecond ? starts[starts.length - perSecond]! + 1000 + WINDOW_GUARD_MS : -Infinity;
-    const at = Math.max(now, afterWindow, starts.at(-1) ?? -Infinity);
-    starts.push(at);
-    if (starts.length > perSecond) starts.splice(0, starts.length - perSecond);
-    this.starts.set(key, starts);
-    return at;
+  constructor(private readonly clock: () => number = () => performance.now()) {}
+
+  /**
+   * Waits until a send on `key` may start and records it as started, in one step (nothing runs
+   * between); returns what to call once the channel has answered it, or failed to.
+   */
+  async enter(key: string, perSecond: number): Promise<() => void> {
+    for (;;) {
+      const sends = this.sends.get(key) ?? [];
+      const before = sends.length >= perSecond ? sends[sends.length - perSecond]! : null;
+      if (before?.answered) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const hung = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, before.at + ANSWER_WAIT_MS - this.clock()))));
+        if (await Promise.race([before.answered.then(() => false), hung])) {
+          before.at = this.clock();
+          before.answered = null;
+        }
+        clearTimeout(timer);
+        continue;
+      }
+      const now = this.clock();
+      const earliest = before ? before.at + 1000 + WINDOW_GUARD_MS : -Infinity;
+      if (earliest <= now) return this.record(key, perSecond, sends, now);
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(earliest - now)));
+    }
+  }
+
+  private record(key: string, perSecond: number, sends: WindowSend[], now: number): () => void {
+    let answer!: () => void;
+    const send: WindowSend = { at: now, answered: new Promise<void>((resolve) => (answer = resolve)) };
+    sends.push(send);
+    if (sends.length > perSecond) sends.splice(0, sends.length - perSecond);
+    this.sends.set(key, sends);
+    return () => {
+      if (!send.answered) return;
+      send.at = Math.max(send.at, this.clock());
+      send.answered = null;
+      answer();
+    };
   }
 }
 
@@ -64,22 +106,23 @@ export function personSender(deps: OutboxDeps): SendToPerson {
    * Waits for this send's slot: the limit holds across every instance, not per process. Slots are
    * {@link SLOT_MARGIN} wider than the limit, and a sender that wakes up more than
    * {@link LATE_TOLERANCE_MS} after its slot (a busy machine) gives the slot up and takes a new one.
+   * A channel's slots local to this process (one process serves the database) are exactly as wide as
+   * the limit and kept however late: the channel's window alone keeps the limit, as it sees every send.
    * Thirty-one sends then span at least 30 slots minus that tolerance (1015 - 10 ms at 30/s) across
-   * instances, and at least 1013 ms within one ({@link SendWindow}): any second holds at most 30 even
-   * with 13 ms of jitter on the way to the channel.
+   * instances; within one, the 31st starts more than a second after the channel answered the 1st
+   * ({@link SendWindow}), whatever the way to the channel took.
    */
-  async function slot(key: string, perSecond: number, spaced: boolean) {
-    const interval = (1000 / perSecond) * (1 + SLOT_MARGIN);
+  async function slot(key: string, perSecond: number, spaced: boolean): Promise<() => void> {
+    // A channel's slots local to this process need no margin: its window sees every send and answer.
+    const interval = (1000 / perSecond) * (1 + (spaced && deps.slots.local ? 0 : SLOT_MARGIN));
     for (let attempt = 0; attempt < 20; attempt++) {
       const at = await reading(() => deps.slots.reserve(key, interval, deps.now()));
       const wait = at - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
-      if (Date.now() - at <= LATE_TOLERANCE_MS) {
-        if (!spaced) return;
-        const now = performance.now();
-        const start = window.take(key, perSecond, now);
-        if (start > now) await new Promise((resolve) => setTimeout(resolve, Math.ceil(start - now)));
-        return;
+      // A channel's slots local to this process may be kept however late: the window below sees every
+      // send on the channel. An address has no window, so its slots keep the tolerance.
+      if (Date.now() - at <= LATE_TOLERANCE_MS || (spaced && deps.slots.local)) {
+        return spaced ? window.enter(key, perSecond) : () => undefined;
       }
     }
     throw new RetryLater(1000, 'NO_SEND_SLOT');
@@ -95,11 +138,17 @@ export function personSender(deps: OutboxDeps): SendToPerson {
     if (!identity) return false;
     const messenger = messengers.get(identity.channel)!;
     const options: SendOptions = { ...(key ? { key } : {}), ...(subject ? { subject } : {}) };
-    if (messenger.limits?.perSecond) await slot(messenger.channel, messenger.limits.perSecond, true);
-    // Per address the window is not kept: one entry per person ever messaged would only grow.
+    // The address's slot first: the channel's is the scarce one, taken last and used at once (its
+    // window records the send as started, and as answered once the channel has). Per address the window is not kept: one entry per person
+    // ever messaged would only grow.
     if (messenger.limits?.perAddressPerSecond) await slot(`${messenger.channel}:${identity.address}`, messenger.limits.perAddressPerSecond, false);
+    const answered = messenger.limits?.perSecond ? await slot(messenger.channel, messenger.limits.perSecond, true) : () => undefined;
     try {
-      await messenger.send(identity.address, message, options);
+      try {
+        await messenger.send(identity.address, message, options);
+      } finally {
+        answered();
+      }
       return true;
     } catch (error) {
       if (!(error instanceof DeliveryError)) throw error;
