@@ -14,6 +14,8 @@ const WINDOW_MS = 1000;
 
 const accepted: number[] = [];
 const arrivals: number[] = [];
+/** Per request, in arrival order: the address it was for and whether it was refused (read from its body). */
+const requests: { at: number; address: string; refused: boolean }[] = [];
 const addresses = new Set<string>();
 let firstCpu: NodeJS.CpuUsage | null = null;
 let refused = 0;
@@ -34,8 +36,15 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     accepted.push(at);
   }
   const chunks: Buffer[] = [];
+  const request = { at, address: '', refused: refuse };
+  requests.push(request);
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
+    try {
+      request.address = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { address?: unknown }).address);
+    } catch {
+      /* counted anyway */
+    }
     res.setHeader('content-type', 'application/json');
     if (refuse) {
       const retryAfter = Math.max(1, Math.ceil((accepted[oldest]! + WINDOW_MS - at) / 1000));
@@ -44,11 +53,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       res.end(JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests', parameters: { retry_after: retryAfter } }));
       return;
     }
-    try {
-      addresses.add(String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { address?: unknown }).address));
-    } catch {
-      /* counted anyway */
-    }
+    addresses.add(request.address);
     res.end(JSON.stringify({ ok: true, result: { message_id: randomUUID() } }));
     if (waitingFor !== null && accepted.length >= waitingFor) {
       waitingFor = null;
@@ -65,7 +70,7 @@ port.on('message', (message: { type: 'wait'; count: number } | { type: 'report' 
     if (accepted.length >= message.count) port.postMessage({ type: 'reached' });
     else waitingFor = message.count;
   } else if (message.type === 'report') {
-    port.postMessage({ type: 'report', accepted: accepted.map(absolute), arrivals: arrivals.map(absolute), distinct: addresses.size, refused, firstCpu });
+    port.postMessage({ type: 'report', accepted: accepted.map(absolute), arrivals: arrivals.map(absolute), requests: requests.map((r) => ({ ...r, at: absolute(r.at) })), distinct: addresses.size, refused, firstCpu });
   } else {
     server.closeAllConnections();
     server.close(() => port.postMessage({ type: 'closed' }));
