@@ -46,7 +46,7 @@ export interface MessengerLog {
  */
 export class TelegramMessenger implements MessengerPort {
   readonly capabilities = TELEGRAM_CAPABILITIES;
-  readonly limits = { perSecond: TELEGRAM_LIMITS.perSecond, perAddressPerSecond: TELEGRAM_LIMITS.perChatPerSecond };
+  readonly limits = { perSecond: TELEGRAM_LIMITS.perSecond, perAddressPerSecond: TELEGRAM_LIMITS.perChatPerSecond, ownSends: true };
 
   constructor(
     readonly channel: string,

@@ -62,8 +62,12 @@ export class DeliveryError extends Error {
 export interface MessengerPort {
   readonly channel: string;
   readonly capabilities: ChannelCapabilities;
-  /** The channel's sending limits, kept across every instance (e.g. Telegram: 30/s, 1/s per chat). */
-  readonly limits?: { perSecond?: number; perAddressPerSecond?: number };
+  /**
+   * The channel's sending limits, kept across every instance (e.g. Telegram: 30/s, 1/s per chat).
+   * `ownSends`: the adapter also takes these slots itself (its answers to people), so the outbox's
+   * window does not see every send on the channel.
+   */
+  readonly limits?: { perSecond?: number; perAddressPerSecond?: number; ownSends?: boolean };
   /**
    * Sends to a channel address; throws {@link DeliveryError} when it cannot.
    * A `key` makes the send idempotent where the channel allows it (the same key

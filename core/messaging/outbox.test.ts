@@ -95,7 +95,7 @@ describe('personSender with slots local to this process', () => {
    * event loop for 40 ms (as PGlite's statements do on the service's thread), so the next send's timer
    * fires late. Returns when each send started, and how many slots were reserved.
    */
-  async function run(local: boolean): Promise<{ sent: number[]; reservations: number }> {
+  async function run(local: boolean, ownSends = false): Promise<{ sent: number[]; reservations: number }> {
     const inner = processSlots();
     let reservations = 0;
     const slots: RateSlots = {
@@ -107,7 +107,7 @@ describe('personSender with slots local to this process', () => {
     const messenger: MessengerPort = {
       channel: 'sink',
       capabilities,
-      limits: { perSecond: PER_SECOND },
+      limits: { perSecond: PER_SECOND, ownSends },
       async send(address) {
         sent.push(performance.now());
         if (sent.length % 7 === 0) for (const until = performance.now() + 40; performance.now() < until; );
@@ -128,7 +128,8 @@ describe('personSender with slots local to this process', () => {
     expect(busiest(sent, 1000 + WINDOW_GUARD_MS - 1e-6)).toBeLessThanOrEqual(PER_SECOND);
   });
 
-  it('gives a late slot up when the slots are shared with other instances', async () => {
+  it('gives a late slot up when the slots are shared with other instances, or the adapter sends on them itself', async () => {
+    expect((await run(true, true)).reservations).toBeGreaterThan(200);
     const { sent, reservations } = await run(false);
     expect(reservations).toBeGreaterThan(200);
     expect(busiest(sent, 1000 + WINDOW_GUARD_MS - 1e-6)).toBeLessThanOrEqual(PER_SECOND);

@@ -107,21 +107,22 @@ export function personSender(deps: OutboxDeps): SendToPerson {
    * {@link SLOT_MARGIN} wider than the limit, and a sender that wakes up more than
    * {@link LATE_TOLERANCE_MS} after its slot (a busy machine) gives the slot up and takes a new one.
    * A channel's slots local to this process (one process serves the database) are exactly as wide as
-   * the limit and kept however late: the channel's window alone keeps the limit, as it sees every send.
+   * the limit and kept however late: the channel's window alone keeps the limit, as it sees every send
+   * (unless the adapter takes the same slots for sends of its own: Telegram's answers).
    * Thirty-one sends then span at least 30 slots minus that tolerance (1015 - 10 ms at 30/s) across
    * instances; within one, the 31st starts more than a second after the channel answered the 1st
    * ({@link SendWindow}), whatever the way to the channel took.
    */
-  async function slot(key: string, perSecond: number, spaced: boolean): Promise<() => void> {
+  async function slot(key: string, perSecond: number, spaced: boolean, local: boolean): Promise<() => void> {
     // A channel's slots local to this process need no margin: its window sees every send and answer.
-    const interval = (1000 / perSecond) * (1 + (spaced && deps.slots.local ? 0 : SLOT_MARGIN));
+    const interval = (1000 / perSecond) * (1 + (spaced && local ? 0 : SLOT_MARGIN));
     for (let attempt = 0; attempt < 20; attempt++) {
       const at = await reading(() => deps.slots.reserve(key, interval, deps.now()));
       const wait = at - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
       // A channel's slots local to this process may be kept however late: the window below sees every
       // send on the channel. An address has no window, so its slots keep the tolerance.
-      if (Date.now() - at <= LATE_TOLERANCE_MS || (spaced && deps.slots.local)) {
+      if (Date.now() - at <= LATE_TOLERANCE_MS || (spaced && local)) {
         return spaced ? window.enter(key, perSecond) : () => undefined;
       }
     }
@@ -138,11 +139,21 @@ export function personSender(deps: OutboxDeps): SendToPerson {
     if (!identity) return false;
     const messenger = messengers.get(identity.channel)!;
     const options: SendOptions = { ...(key ? { key } : {}), ...(subject ? { subject } : {}) };
-    // The address's slot first: the channel's is the scarce one, taken last and used at once (its
-    // window records the send as started, and as answered once the channel has). Per address the window is not kept: one entry per person
-    // ever messaged would only grow.
-    if (messenger.limits?.perAddressPerSecond) await slot(`${messenger.channel}:${identity.address}`, messenger.limits.perAddressPerSecond, false);
-    const answered = messenger.limits?.perSecond ? await slot(messenger.channel, messenger.limits.perSecond, true) : () => undefined;
+    // The window sees every send on the channel unless the adapter also sends on its slots itself.
+    const local = deps.slots.local === true && !messenger.limits?.ownSends;
+    // The channel's slot, then the address's: the send follows the address's slot at once, as an
+    // address's limit is the stricter one (the channel's window holds the send as under way until
+    // it is answered). Per address the window is not kept: one entry per person ever messaged would
+    // only grow.
+    const answered = messenger.limits?.perSecond ? await slot(messenger.channel, messenger.limits.perSecond, true, local) : () => undefined;
+    if (messenger.limits?.perAddressPerSecond) {
+      try {
+        await slot(`${messenger.channel}:${identity.address}`, messenger.limits.perAddressPerSecond, false, local);
+      } catch (error) {
+        answered();
+        throw error;
+      }
+    }
     try {
       try {
         await messenger.send(identity.address, message, options);
