@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../app/database.js';
 import { createLogger } from '../app/logger.js';
@@ -343,15 +342,8 @@ describe.skipIf(missing !== null && !REQUIRED)('the Matrix bot against a real Sy
     /** A service on a database of its own, a person greeted by it, and a switch for the database. */
     async function outage() {
       const created = await createPostgresDatabase();
-      const name = new URL(created.url).pathname.slice(1);
       const database = await openDatabase({ kind: 'postgres', url: created.url }, { migrate: true, log: createLogger('silent') });
-      const setAvailable = async (available: boolean) => {
-        const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await admin.connect();
-        await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${available}`);
-        if (!available) await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-        await admin.end();
-      };
+      const setAvailable = created.setAvailable;
       const account = await synapse.register(`helferruf-outage-${randomUUID().slice(0, 6)}`);
       const service = await startApp(database, { MATRIX_HOMESERVER_URL: synapse.url, MATRIX_ACCESS_TOKEN: account.accessToken });
       const close = async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminService, type HelperCall } from '../core/index.js';
 import { openDatabase } from '../app/database.js';
@@ -407,14 +406,7 @@ describe('Telegram without a token', () => {
 describe.skipIf(!process.env.DATABASE_URL).each(modes)('Telegram by %s while the database is briefly gone', (mode) => {
   it('tells the person once, in their language, to wait; logs nothing they wrote; and handles the update exactly once when the database is back', async () => {
     const created = await createPostgresDatabase();
-    const name = new URL(created.url).pathname.slice(1);
-    const setAvailable = async (available: boolean) => {
-      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await client.connect();
-      await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${available}`);
-      if (!available) await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-      await client.end();
-    };
+    const setAvailable = created.setAvailable;
     const database = await openDatabase({ kind: 'postgres', url: created.url }, { migrate: true, log: createLogger('silent') });
     const telegram = await new FakeTelegram().listen();
     const balancer = await new LoadBalancer().listen();

@@ -1,6 +1,5 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase } from './support/databases.js';
+import { createPostgresDatabase, type CreatedDatabase } from './support/databases.js';
 import { openDatabase, type Database } from '../app/database.js';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../app/logger.js';
@@ -13,22 +12,11 @@ import { WebChatClient } from './support/web-chat-client.js';
 describe.skipIf(!process.env.DATABASE_URL)('a database that is briefly gone', () => {
   let database: Database;
   let service: RunningApp;
-  let drop: () => Promise<void>;
-  let name: string;
-  const admin = () => new pg.Client({ connectionString: process.env.DATABASE_URL });
-
-  async function setAvailable(available: boolean) {
-    const client = admin();
-    await client.connect();
-    await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${available}`);
-    if (!available) await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
-    await client.end();
-  }
+  let created: CreatedDatabase;
+  const setAvailable = (available: boolean) => created.setAvailable(available);
 
   beforeAll(async () => {
-    const created = await createPostgresDatabase();
-    drop = created.drop;
-    name = new URL(created.url).pathname.slice(1);
+    created = await createPostgresDatabase();
     database = await openDatabase({ kind: 'postgres', url: created.url }, { migrate: true, log: createLogger('silent') });
     service = await startApp(database, { QUIET_HOURS: '0-0' });
   });
@@ -36,7 +24,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a database that is briefly gone', ()
     await setAvailable(true).catch(() => undefined);
     await service?.close();
     await database?.close().catch(() => undefined);
-    await drop?.();
+    await created?.drop();
   });
 
   it('gets a translated "try again" and loses nothing; the same answer sent again is applied once', async () => {

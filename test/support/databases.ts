@@ -32,7 +32,17 @@ const pgliteBackend: Backend = {
 };
 
 /** A fresh PostgreSQL database per test file, copied from the migrated template. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export interface CreatedDatabase {
+  url: string;
+  /**
+   * Takes the database away (no new connections, every open one ended) or gives it back: what a
+   * restarting or unreachable server looks like to the service.
+   */
+  setAvailable(available: boolean): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export async function createPostgresDatabase(): Promise<CreatedDatabase> {
   const base = process.env.DATABASE_URL;
   const template = inject('postgresTemplate');
   if (!base || !template) throw new Error('DATABASE_URL is not set');
@@ -57,6 +67,16 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    async setAvailable(available) {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      try {
+        await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${available}`);
+        if (!available) await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      } finally {
+        await client.end();
+      }
+    },
     async drop() {
       const client = new pg.Client({ connectionString: base });
       await client.connect();
