@@ -83,6 +83,8 @@ export interface Call {
   kind?: 'message' | 'edit';
   /** getUpdates: the offset asked for (everything below it is confirmed). */
   offset?: number;
+  /** A 429 of the server's own: the limit the call went over, and when the calls it counted arrived. */
+  over?: { limit: 'bot' | 'chat' | 'group'; counted: number[] };
 }
 
 type Update = { update_id: number } & Record<string, unknown>;
@@ -510,18 +512,19 @@ export class FakeTelegram {
     if (!kind) return;
     const now = this.now;
     const recent = (windowMs: number, f: (c: Call) => boolean) => this.accepted.filter((c) => c.at > now - windowMs && f(c));
-    const tooMany = (list: Call[], limit: number, windowMs: number) => {
+    const tooMany = (list: Call[], limit: number, windowMs: number, over: 'bot' | 'chat' | 'group') => {
       if (list.length < limit) return;
       const retry = Math.max(1, Math.ceil((list[list.length - limit]!.at + windowMs - now) / 1000));
-      const call: Call = { method, ...(chatId !== undefined ? { chatId } : {}), at: now, ok: false, errorCode: 429 };
+      const counted = list.map((c) => c.at);
+      const call: Call = { method, ...(chatId !== undefined ? { chatId } : {}), at: now, ok: false, errorCode: 429, over: { limit: over, counted } };
       this.throttled.push(call);
       throw new ApiError(429, `Too Many Requests: retry after ${retry}`, retry);
     };
-    tooMany(recent(1000, () => true), LIMITS.perSecond, 1000);
+    tooMany(recent(1000, () => true), LIMITS.perSecond, 1000, 'bot');
     if (kind === 'message' && chatId !== undefined) {
       const group = chatId < 0;
       const windowMs = group ? 60_000 : 1000;
-      tooMany(recent(windowMs, (c) => c.kind === 'message' && c.chatId === chatId), group ? LIMITS.perGroupPerMinute : LIMITS.perChatPerSecond, windowMs);
+      tooMany(recent(windowMs, (c) => c.kind === 'message' && c.chatId === chatId), group ? LIMITS.perGroupPerMinute : LIMITS.perChatPerSecond, windowMs, group ? 'group' : 'chat');
     }
   }
 
