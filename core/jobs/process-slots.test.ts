@@ -27,4 +27,18 @@ describe('processSlots', () => {
     await slots.block('sink', at(1_000));
     expect(await slots.reserve('sink', 100, at(0))).toBe(3_100);
   });
+
+  it('forgets keys whose next slot has passed, and their slots stay as they were', async () => {
+    const slots = processSlots(() => 0);
+    for (let i = 0; i < 1_000; i++) await slots.reserve(`sink:${i}`, 1000, at(0));
+    await slots.block('sink:blocked', at(60_000));
+    expect(slots.size).toBeGreaterThan(500);
+    // A second later every address's next slot has passed; the blocked one and a busy one have not.
+    await slots.reserve('sink:busy', 5_000, at(1_000));
+    for (let i = 0; i < 100; i++) await slots.reserve(`later:${i}`, 1000, at(1_000));
+    expect(slots.size).toBeLessThan(200);
+    expect(await slots.reserve('sink:blocked', 100, at(1_000))).toBe(60_000);
+    expect(await slots.reserve('sink:busy', 5_000, at(1_000))).toBe(6_000);
+    expect(await slots.reserve('sink:3', 1000, at(1_000))).toBe(1_000);
+  });
 });
