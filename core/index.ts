@@ -40,7 +40,7 @@ export * from './moderation/index.js';
 export * from './information/index.js';
 export * from './board/index.js';
 export * from './attachments/index.js';
-export { personSender, SendWindow, SLOT_MARGIN, LATE_TOLERANCE_MS, WINDOW_GUARD_MS, type SendToPerson, type OutboxDeps } from './messaging/outbox.js';
+export { personSender, sendWindow, SendWindow, SLOT_MARGIN, LATE_TOLERANCE_MS, WINDOW_GUARD_MS, type SendToPerson, type OutboxDeps } from './messaging/outbox.js';
 export { CallForms, CALL_FORM_FIELDS, type CallForm, type CallFormField, type CallFormFieldKind, type CallFormFieldName, type CallFormValues, type CallFormOutcome } from './calls/call-form.js';
 export { CallManagement, mayCoordinate } from './calls/call-management.js';
 export { extendDeadline, addPlaces } from './calls/call-adjustments.js';

@@ -50,9 +50,13 @@ export function installHandlers(bot: Bot, options: TelegramBotOptions): void {
   bot.api.config.use(async (prev, method, payload, signal) => {
     const chatId = (payload as { chat_id?: number | string }).chat_id;
     for (let attempt = 1; ; attempt++) {
-      if (SEND_METHODS.has(method) && chatId !== undefined) await options.slots.beforeMessage(chatId);
-      else if (EDIT_METHODS.has(method)) await options.slots.beforeEdit();
-      const result = await prev(method, payload, signal);
+      const answered = SEND_METHODS.has(method) && chatId !== undefined ? await options.slots.beforeMessage(chatId) : EDIT_METHODS.has(method) ? await options.slots.beforeEdit() : () => undefined;
+      let result;
+      try {
+        result = await prev(method, payload, signal);
+      } finally {
+        answered();
+      }
       if (result.ok || result.error_code !== 429 || attempt >= 3) return result;
       const wait = (result.parameters?.retry_after ?? 1) * 1000;
       await options.slots.blockFor(wait);

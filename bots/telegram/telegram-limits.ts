@@ -1,4 +1,4 @@
-import { SLOT_MARGIN, type RateSlots } from '../../core/index.js';
+import { SLOT_MARGIN, sendWindow, type RateSlots, type SendWindow } from '../../core/index.js';
 
 /**
  * Telegram's sending limits (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
@@ -39,25 +39,37 @@ export function isGroupChat(chatId: string | number): boolean {
 /**
  * Waits for send slots shared by every instance (the `RateSlot` table), the
  * same way the core's delivery jobs do: slots SLOT_MARGIN wider than the rate, and a
- * sender that wakes up late for its slot takes a new one.
+ * sender that wakes up late for its slot takes a new one. Each send then enters the
+ * same window as the delivery jobs' sends ({@link SendWindow}): it starts more than
+ * a second after Telegram answered the send 20 before it, and more than 1.25 s after
+ * the chat's last message was answered, whichever way either went out.
  */
 export class SendSlots {
+  private readonly window: SendWindow;
+
   constructor(
     private readonly slots: RateSlots,
     private readonly channel: string,
     private readonly limits = TELEGRAM_LIMITS,
-  ) {}
-
-  /** Before a new message in a chat: the bot-wide slot and the chat's. */
-  async beforeMessage(chatId: string | number): Promise<void> {
-    await this.take(globalSlotKey(this.channel), 1000 / this.limits.perSecond);
-    const interval = isGroupChat(chatId) ? 60_000 / this.limits.perGroupPerMinute : 1000 / this.limits.perChatPerSecond;
-    await this.take(chatSlotKey(this.channel, chatId), interval);
+  ) {
+    this.window = sendWindow(slots);
   }
 
-  /** Before an edit: only the bot-wide slot (Telegram limits new messages per chat, not edits). */
-  async beforeEdit(): Promise<void> {
-    await this.take(globalSlotKey(this.channel), 1000 / this.limits.perSecond);
+  /** Before a new message in a chat: the bot-wide slot and the chat's. Returns what to call once Telegram has answered it. */
+  async beforeMessage(chatId: string | number): Promise<() => void> {
+    const bot = await this.take(globalSlotKey(this.channel), this.limits.perSecond);
+    try {
+      const chat = await this.take(chatSlotKey(this.channel, chatId), isGroupChat(chatId) ? this.limits.perGroupPerMinute / 60 : this.limits.perChatPerSecond);
+      return () => (bot(), chat());
+    } catch (error) {
+      bot();
+      throw error;
+    }
+  }
+
+  /** Before an edit: only the bot-wide slot (Telegram limits new messages per chat, not edits). Returns what to call once answered. */
+  async beforeEdit(): Promise<() => void> {
+    return this.take(globalSlotKey(this.channel), this.limits.perSecond);
   }
 
   /** After a 429: nobody sends before Telegram's retry_after has passed. */
@@ -66,21 +78,23 @@ export class SendSlots {
     await this.slots.block(globalSlotKey(this.channel), new Date(Date.now() + ms)).catch(() => undefined);
   }
 
-  private async take(key: string, intervalMs: number): Promise<void> {
+  private async take(key: string, perSecond: number): Promise<() => void> {
     const tolerance = SLOT_TOLERANCE_MS;
     for (let attempt = 0; attempt < 20; attempt++) {
       let at: number;
       try {
-        at = await this.slots.reserve(key, intervalMs * (1 + SLOT_MARGIN), new Date());
+        at = await this.slots.reserve(key, (1000 / perSecond) * (1 + SLOT_MARGIN), new Date());
       } catch {
         // The database is briefly gone: a reply such as "please try again in a moment" still goes out;
         // should it be one too many, Telegram answers 429 and the send waits as asked.
-        return;
+        break;
       }
       const wait = at - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
-      if (Date.now() - at <= tolerance) return;
+      if (Date.now() - at <= tolerance) break;
     }
-    // A machine too busy to keep any slot: send anyway; Telegram answers 429 if it was too much, and that is retried.
+    // A machine too busy to keep any slot sends anyway, still within this process's window;
+    // Telegram answers 429 if it was too much, and that is retried.
+    return this.window.enter(key, perSecond);
   }
 }

@@ -46,7 +46,7 @@ export interface MessengerLog {
  */
 export class TelegramMessenger implements MessengerPort {
   readonly capabilities = TELEGRAM_CAPABILITIES;
-  readonly limits = { perSecond: TELEGRAM_LIMITS.perSecond, perAddressPerSecond: TELEGRAM_LIMITS.perChatPerSecond, ownSends: true };
+  readonly limits = { perSecond: TELEGRAM_LIMITS.perSecond, perAddressPerSecond: TELEGRAM_LIMITS.perChatPerSecond };
 
   constructor(
     readonly channel: string,
@@ -71,7 +71,7 @@ export class TelegramMessenger implements MessengerPort {
       // The caller's slot held when we were called; a slow database since then may have pushed this send
       // into the next one's time, so it takes fresh slots (spending one, never exceeding a limit).
       const late = Date.now() - entered > SLOT_TOLERANCE_MS;
-      last = await this.deliver(address, renderTurn(this.renderer, message), late);
+      last = await this.deliver(address, renderTurn(this.renderer, message), late, options.answered ?? (() => undefined));
     } catch (error) {
       if (claimed) await this.store.release(id);
       throw deliveryError(error);
@@ -92,9 +92,9 @@ export class TelegramMessenger implements MessengerPort {
     const inline = markup && 'inline_keyboard' in markup ? markup : { inline_keyboard: [] };
     // Edits of a filled call go out to many people at once; one failure must not keep the others unedited.
     for (let attempt = 1; ; attempt++) {
-      await this.slots.beforeEdit();
+      const answered = await this.slots.beforeEdit();
       try {
-        await this.api.editMessageText(Number(ref.address), messageId, text, { parse_mode: 'HTML', reply_markup: inline, link_preview_options: { is_disabled: true } });
+        await this.api.editMessageText(Number(ref.address), messageId, text, { parse_mode: 'HTML', reply_markup: inline, link_preview_options: { is_disabled: true } }).finally(answered);
         return;
       } catch (error) {
         if (isNotModified(error)) return;
@@ -118,19 +118,28 @@ export class TelegramMessenger implements MessengerPort {
     }
   }
 
-  /** Sends the parts of a turn in order; returns the id of the last message (the one with the buttons). */
-  private async deliver(address: string, parts: Outgoing[], late: boolean): Promise<number> {
+  /**
+   * Sends the parts of a turn in order; returns the id of the last message (the one with the buttons).
+   * The caller's slots are for the first part (`callersAnswered` once Telegram answered it); a later
+   * part, or a first one that started too late for the caller's slots, takes fresh slots.
+   */
+  private async deliver(address: string, parts: Outgoing[], late: boolean, callersAnswered: () => void): Promise<number> {
     const chatId = Number(address);
     let last = 0;
     for (const [i, part] of parts.entries()) {
-      // The first part's slots were taken by the caller; further parts of the same turn take their own.
-      if (i > 0 || late) await this.slots.beforeMessage(address);
-      if (part.kind === 'document') {
-        last = (await this.api.sendDocument(chatId, new InputFile(Buffer.from(part.content, 'utf8'), part.filename))).message_id;
-      } else if (part.kind === 'photo') {
-        last = (await sendStoredPhoto(this.api, chatId, part, this.photos)) ?? last;
-      } else {
-        last = (await this.api.sendMessage(chatId, part.html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(part.markup ? { reply_markup: part.markup } : {}) })).message_id;
+      // The caller's slots are given back unused before fresh ones are taken: the window waits for them.
+      if (i === 0 && late) callersAnswered();
+      const answered = i > 0 || late ? await this.slots.beforeMessage(address) : callersAnswered;
+      try {
+        if (part.kind === 'document') {
+          last = (await this.api.sendDocument(chatId, new InputFile(Buffer.from(part.content, 'utf8'), part.filename))).message_id;
+        } else if (part.kind === 'photo') {
+          last = (await sendStoredPhoto(this.api, chatId, part, this.photos)) ?? last;
+        } else {
+          last = (await this.api.sendMessage(chatId, part.html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(part.markup ? { reply_markup: part.markup } : {}) })).message_id;
+        }
+      } finally {
+        answered();
       }
     }
     return last;

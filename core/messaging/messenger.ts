@@ -36,6 +36,12 @@ export interface MessageRef {
 export interface SendOptions {
   key?: string;
   subject?: string;
+  /**
+   * The caller took the send's slots for its first request: call this once the channel has answered
+   * that request, and before taking fresh slots for any further one (a later part of the turn, or a
+   * send that started too late for the caller's slot). The caller calls it after the send anyway.
+   */
+  answered?: () => void;
 }
 
 /** Why sending failed, so the caller knows whether to retry. */
@@ -64,10 +70,10 @@ export interface MessengerPort {
   readonly capabilities: ChannelCapabilities;
   /**
    * The channel's sending limits, kept across every instance (e.g. Telegram: 30/s, 1/s per chat).
-   * `ownSends`: the adapter also takes these slots itself (its answers to people), so the outbox's
-   * window does not see every send on the channel.
+   * An adapter that also sends on the channel by itself (its answers to people) takes the same slots
+   * and enters the same window (`sendWindow` in outbox.ts) for those sends: the window must see every send.
    */
-  readonly limits?: { perSecond?: number; perAddressPerSecond?: number; ownSends?: boolean };
+  readonly limits?: { perSecond?: number; perAddressPerSecond?: number };
   /**
    * Sends to a channel address; throws {@link DeliveryError} when it cannot.
    * A `key` makes the send idempotent where the channel allows it (the same key

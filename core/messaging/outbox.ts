@@ -20,21 +20,26 @@ interface WindowSend {
   at: number;
   /** Settles when the channel has answered; null once it has. */
   answered: Promise<void> | null;
+  /** How long after its answer it holds the window (a second, or longer for a limit under one a second). */
+  spanMs: number;
 }
 
 /**
- * This process's own recent sends per channel. The shared slots keep the instances apart; this keeps
- * one instance's own sends apart when some of them ran late: a send kept its slot up to
- * {@link LATE_TOLERANCE_MS} late (or, with slots local to this process, however late), so a later one
- * on time could come closer than the slots meant. A send starts no earlier than a second and
- * {@link WINDOW_GUARD_MS} after the channel answered the send `perSecond` before it. The channel
- * counted that one before it answered, and this one after it starts, so however long either spent on
- * the way (a busy event loop between starting a request and writing it), no second holds more than
- * `perSecond`. This costs the time to the channel and back per `perSecond` sends, and only when the
- * slots are that tight: on time, 30 slots span 1015 ms at 30/s.
+ * This process's own recent sends per channel and per address. The shared slots keep the instances
+ * apart; this keeps one instance's own sends apart when some of them ran late: a send kept its slot up
+ * to {@link LATE_TOLERANCE_MS} late (or, with slots local to this process, however late), so a later
+ * one on time could come closer than the slots meant. A send starts no earlier than a second and
+ * {@link WINDOW_GUARD_MS} after the channel answered the send `perSecond` before it on the same key.
+ * The channel counted that one before it answered, and this one after it starts, so however long
+ * either spent on the way (a busy event loop between starting a request and writing it), no second
+ * holds more than `perSecond`. This costs the time to the channel and back per `perSecond` sends, and
+ * only when the slots are that tight: on time, 30 slots span 1015 ms at 30/s. A key whose sends are
+ * all answered and more than a second old holds nothing back and is forgotten.
  */
 export class SendWindow {
   private readonly sends = new Map<string, WindowSend[]>();
+  /** Forget finished keys once this many are kept (an address per person messaged would only grow). */
+  private sweepAt = 64;
 
   constructor(private readonly clock: () => number = () => performance.now()) {}
 
@@ -43,9 +48,12 @@ export class SendWindow {
    * between); returns what to call once the channel has answered it, or failed to.
    */
   async enter(key: string, perSecond: number): Promise<() => void> {
+    // A limit under one a second (0.8 a second in a chat) is one send per its interval.
+    const count = Math.max(1, Math.floor(perSecond));
+    const spanMs = (count * 1000) / perSecond;
     for (;;) {
       const sends = this.sends.get(key) ?? [];
-      const before = sends.length >= perSecond ? sends[sends.length - perSecond]! : null;
+      const before = sends.length >= count ? sends[sends.length - count]! : null;
       if (before?.answered) {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const hung = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, before.at + ANSWER_WAIT_MS - this.clock()))));
@@ -57,18 +65,19 @@ export class SendWindow {
         continue;
       }
       const now = this.clock();
-      const earliest = before ? before.at + 1000 + WINDOW_GUARD_MS : -Infinity;
-      if (earliest <= now) return this.record(key, perSecond, sends, now);
+      const earliest = before ? before.at + spanMs + WINDOW_GUARD_MS : -Infinity;
+      if (earliest <= now) return this.record(key, count, spanMs, sends, now);
       await new Promise((resolve) => setTimeout(resolve, Math.ceil(earliest - now)));
     }
   }
 
-  private record(key: string, perSecond: number, sends: WindowSend[], now: number): () => void {
+  private record(key: string, count: number, spanMs: number, sends: WindowSend[], now: number): () => void {
     let answer!: () => void;
-    const send: WindowSend = { at: now, answered: new Promise<void>((resolve) => (answer = resolve)) };
+    const send: WindowSend = { at: now, answered: new Promise<void>((resolve) => (answer = resolve)), spanMs };
     sends.push(send);
-    if (sends.length > perSecond) sends.splice(0, sends.length - perSecond);
+    if (sends.length > count) sends.splice(0, sends.length - count);
     this.sends.set(key, sends);
+    if (this.sends.size > this.sweepAt) this.sweep(now);
     return () => {
       if (!send.answered) return;
       send.at = Math.max(send.at, this.clock());
@@ -76,10 +85,30 @@ export class SendWindow {
       answer();
     };
   }
+
+  /** Keys kept: a key is kept while a send on it is unanswered or was answered within its span and the guard. */
+  get size(): number {
+    return this.sends.size;
+  }
+
+  private sweep(now: number): void {
+    for (const [key, sends] of this.sends) {
+      if (sends.every((send) => !send.answered && send.at + send.spanMs + WINDOW_GUARD_MS <= now)) this.sends.delete(key);
+    }
+    // Twice what is left: each sweep costs no more than the keys recorded since the last.
+    this.sweepAt = Math.max(64, 2 * this.sends.size);
+  }
 }
 
 /** One window per set of slots, i.e. per service, however many senders it builds. */
 const windows = new WeakMap<RateSlots, SendWindow>();
+
+/** The window of every send paced by these slots: the outbox's, and an adapter's own (Telegram's answers). */
+export function sendWindow(slots: RateSlots): SendWindow {
+  const window = windows.get(slots) ?? new SendWindow();
+  windows.set(slots, window);
+  return window;
+}
 
 export interface OutboxDeps {
   store: Store;
@@ -99,32 +128,27 @@ export function personSender(deps: OutboxDeps): SendToPerson {
   const { store, messengers } = deps;
   // Who to reach and when, read in turn: sends started together are ready one after another.
   const reading = inTurn();
-  const window = windows.get(deps.slots) ?? new SendWindow();
-  windows.set(deps.slots, window);
+  const window = sendWindow(deps.slots);
 
   /**
-   * Waits for this send's slot: the limit holds across every instance, not per process. Slots are
-   * {@link SLOT_MARGIN} wider than the limit, and a sender that wakes up more than
-   * {@link LATE_TOLERANCE_MS} after its slot (a busy machine) gives the slot up and takes a new one.
-   * A channel's slots local to this process (one process serves the database) are exactly as wide as
-   * the limit and kept however late: the channel's window alone keeps the limit, as it sees every send
-   * (unless the adapter takes the same slots for sends of its own: Telegram's answers).
+   * Waits for this send's slot on `key` (a channel, or an address on it): the limit holds across every
+   * instance, not per process. Slots are {@link SLOT_MARGIN} wider than the limit, and a sender that
+   * wakes up more than {@link LATE_TOLERANCE_MS} after its slot (a busy machine) gives the slot up and
+   * takes a new one. Slots local to this process (one process serves the database) are exactly as
+   * wide as the limit and kept however late: the window alone keeps the limit, as it sees every send
+   * (an adapter's own sends enter it too: Telegram's answers).
    * Thirty-one sends then span at least 30 slots minus that tolerance (1015 - 10 ms at 30/s) across
    * instances; within one, the 31st starts more than a second after the channel answered the 1st
-   * ({@link SendWindow}), whatever the way to the channel took.
+   * ({@link SendWindow}), whatever the way to the channel took. Returns what to call once the channel
+   * has answered.
    */
-  async function slot(key: string, perSecond: number, spaced: boolean, local: boolean): Promise<() => void> {
-    // A channel's slots local to this process need no margin: its window sees every send and answer.
-    const interval = (1000 / perSecond) * (1 + (spaced && local ? 0 : SLOT_MARGIN));
+  async function slot(key: string, perSecond: number, local: boolean): Promise<() => void> {
+    const interval = (1000 / perSecond) * (1 + (local ? 0 : SLOT_MARGIN));
     for (let attempt = 0; attempt < 20; attempt++) {
       const at = await reading(() => deps.slots.reserve(key, interval, deps.now()));
       const wait = at - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
-      // A channel's slots local to this process may be kept however late: the window below sees every
-      // send on the channel. An address has no window, so its slots keep the tolerance.
-      if (Date.now() - at <= LATE_TOLERANCE_MS || (spaced && local)) {
-        return spaced ? window.enter(key, perSecond) : () => undefined;
-      }
+      if (local || Date.now() - at <= LATE_TOLERANCE_MS) return window.enter(key, perSecond);
     }
     throw new RetryLater(1000, 'NO_SEND_SLOT');
   }
@@ -138,22 +162,22 @@ export function personSender(deps: OutboxDeps): SendToPerson {
     const identity = identities.find((i) => i.preferred) ?? identities[0];
     if (!identity) return false;
     const messenger = messengers.get(identity.channel)!;
-    const options: SendOptions = { ...(key ? { key } : {}), ...(subject ? { subject } : {}) };
-    // The window sees every send on the channel unless the adapter also sends on its slots itself.
-    const local = deps.slots.local === true && !messenger.limits?.ownSends;
+    const local = deps.slots.local === true;
     // The channel's slot, then the address's: the send follows the address's slot at once, as an
     // address's limit is the stricter one (the channel's window holds the send as under way until
-    // it is answered). Per address the window is not kept: one entry per person ever messaged would
-    // only grow.
-    const answered = messenger.limits?.perSecond ? await slot(messenger.channel, messenger.limits.perSecond, true, local) : () => undefined;
+    // it is answered).
+    const channelAnswered = messenger.limits?.perSecond ? await slot(messenger.channel, messenger.limits.perSecond, local) : () => undefined;
+    let addressAnswered = () => {};
     if (messenger.limits?.perAddressPerSecond) {
       try {
-        await slot(`${messenger.channel}:${identity.address}`, messenger.limits.perAddressPerSecond, false, local);
+        addressAnswered = await slot(`${messenger.channel}:${identity.address}`, messenger.limits.perAddressPerSecond, local);
       } catch (error) {
-        answered();
+        channelAnswered();
         throw error;
       }
     }
+    const answered = () => (channelAnswered(), addressAnswered());
+    const options: SendOptions = { ...(key ? { key } : {}), ...(subject ? { subject } : {}), answered };
     try {
       try {
         await messenger.send(identity.address, message, options);
