@@ -32,9 +32,10 @@ interface WindowSend {
  * {@link WINDOW_GUARD_MS} after the channel answered the send `perSecond` before it on the same key.
  * The channel counted that one before it answered, and this one after it starts, so however long
  * either spent on the way (a busy event loop between starting a request and writing it), no second
- * holds more than `perSecond`. This costs the time to the channel and back per `perSecond` sends, and
- * only when the slots are that tight: on time, 30 slots span 1015 ms at 30/s. A key whose sends are
- * all answered and more than a second old holds nothing back and is forgotten.
+ * holds more than `perSecond`. A limit under one a second (0.8 in a Telegram chat) allows one send per
+ * interval, counted the same way from the last one's answer. This costs the time to the channel and
+ * back per `perSecond` sends, and only when the slots are that tight: on time, 30 slots span 1015 ms at 30/s. A key whose sends are
+ * all answered longer ago than their span holds nothing back and is forgotten.
  */
 export class SendWindow {
   private readonly sends = new Map<string, WindowSend[]>();
